@@ -195,7 +195,7 @@ class _Validator:
                            "(aliases nested too deep?); refusing to load it")
                 raise _TooBig
             if node.tag not in PLAIN_TAGS:
-                self.error(node, f"tag `{node.tag}` is not allowed; decks hold plain YAML values only")
+                self.error(node, f"tag `{node.tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed; decks hold plain YAML values only")
                 continue
             if isinstance(node, yaml.MappingNode):
                 for key, value in node.value:
