@@ -16,6 +16,7 @@ from quizapp import __version__
 COMMANDS = {
     "check": "quizapp.cli.check:check",
     "decks": "quizapp.cli.decks:decks",
+    "new-card": "quizapp.cli.new_card:new_card",
     "schema": "quizapp.cli.schema:schema",
 }
 
