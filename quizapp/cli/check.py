@@ -11,7 +11,8 @@ from quizapp.deck.discover import discover
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-def check(paths: tuple[Path, ...], as_json: bool) -> None:
+@click.option("--no-run", is_flag=True, help="Check structure only; do not run any snippet.")
+def check(paths: tuple[Path, ...], as_json: bool, no_run: bool) -> None:
     """Validate decks and report every problem as FILE:LINE:COL.
 
     PATHS are deck files or folders (default: the bundled decks). Exit status: 0 when
