@@ -172,13 +172,16 @@ def parse_signature_line(line: str, name: str) -> Signature:
 
 
 def _docstring_lines(obj: object, short: str) -> list[str]:
+    # torch documents a builtin by opening its docstring with the signature, and each
+    # further overload as a `.. function::` line. Nothing else counts: example output
+    # such as `tensor([[ 0.1000, ...` must not pass for a signature.
     doc = inspect.getdoc(obj) or ""
-    pattern = re.compile(rf"^(\.\. function:: )?(?:[\w.]+\.)?{re.escape(short)}\(")
-    lines = [ln for ln in doc.splitlines() if pattern.match(ln.strip())]
-    # Only trust the docstring when it opens with a signature (torch's builtin style);
-    # otherwise a usage example deeper down could be mistaken for one.
-    first = next((ln for ln in doc.splitlines() if ln.strip()), "")
-    return lines if lines and pattern.match(first.strip()) else []
+    first = re.compile(rf"^(?:[\w.]+\.)?{re.escape(short)}\(")
+    more = re.compile(rf"^\.\. function:: (?:[\w.]+\.)?{re.escape(short)}\(")
+    lines = [ln.strip() for ln in doc.splitlines() if ln.strip()]
+    if not lines or not first.match(lines[0]):
+        return []
+    return [lines[0]] + [ln for ln in lines[1:] if more.match(ln)]
 
 
 def _from_inspect(obj: object, name: str) -> Signature:

@@ -93,6 +93,12 @@ def test_output_is_valid_deck_yaml(name, kind):
         assert all(card.blanks for card in deck.cards)
 
 
+def test_example_output_in_a_docstring_is_not_a_signature():
+    # torch.tensor's docstring shows `tensor([[ 0.1000,  1.2000], ...` in its examples.
+    (sig,) = signatures_of("torch.tensor")
+    assert sig.render() == "torch.tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor"
+
+
 def test_unknown_names_are_a_signature_error():
     with pytest.raises(SignatureError, match="torch.nope"):
         build_cards("torch.nope")
