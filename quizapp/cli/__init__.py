@@ -18,6 +18,7 @@ COMMANDS = {
     "decks": "quizapp.cli.decks:decks",
     "new-card": "quizapp.cli.new_card:new_card",
     "schema": "quizapp.cli.schema:schema",
+    "stats": "quizapp.cli.stats:stats",
 }
 
 
