@@ -37,8 +37,9 @@ def fuzz_days(days: int, *, seed: str, maximum_interval: int) -> int:
     low = max(2, round(days - delta))
     high = min(round(days + delta), maximum_interval)
     low = min(low, high)
-    drawn = random.Random(seed).random() * (high - low + 1) + low
-    return min(round(drawn), maximum_interval)
+    # fsrs rounds random() * (high - low + 1) + low, which can overshoot high by
+    # one; a uniform whole number in [low, high] is what its ranges mean.
+    return random.Random(seed).randint(low, high)
 
 
 class Scheduler:
@@ -144,9 +145,8 @@ def format_interval(delta: timedelta) -> str:
     days = hours / 24
     if days < 30:
         return f"{round(days)}d"
-    months = days / 30.4375
-    if months < 12:
-        return f"{_trim(months)}mo"
+    if days < 365:
+        return f"{_trim(days / 30.4375)}mo"
     return f"{_trim(days / 365.25)}y"
 
 

@@ -179,8 +179,8 @@ def inspect(conn: sqlite3.Connection, path: Path) -> int:
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
             )
         }
-        if not names:
-            return 0
+        if names <= {"_sqlite_migrations"}:
+            return 0  # empty, or only sqlite-utils' bookkeeping table: nothing of ours yet
         if "schema_version" not in names:
             shown = ", ".join(sorted(n for n in names if not n.startswith("sqlite_"))[:5])
             raise StoreError(

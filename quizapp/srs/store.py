@@ -169,14 +169,16 @@ class Store:
         try:
             version = schema.inspect(conn, path)
             stored = cls._prepare(conn, path, version)
+            if config is None:
+                config = cls._stored_config(path, stored)
         except BaseException:
             conn.close()
             raise
-        return cls(path, conn, config if config is not None else stored)
+        return cls(path, conn, config)
 
     @staticmethod
-    def _prepare(conn: sqlite3.Connection, path: Path, version: int) -> Config:
-        """WAL, pragmas and pending migrations; returns the stored settings."""
+    def _prepare(conn: sqlite3.Connection, path: Path, version: int) -> str | None:
+        """WAL, pragmas and pending migrations; returns the stored settings (JSON)."""
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -201,14 +203,19 @@ class Store:
             raise StoreError(_busy_message(path, error)) from None
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path} cannot be used as a quizapp database ({error}).") from None
-        if row is None:
+        return row[0] if row is not None else None
+
+    @staticmethod
+    def _stored_config(path: Path, stored: str | None) -> Config:
+        if stored is None:
             return Config()
         try:
-            return Config.from_dict(json.loads(row[0]))
+            return Config.from_dict(json.loads(stored))
         except (ValueError, TypeError, ConfigError) as error:
             raise StoreError(
-                f"the settings stored in {path} are invalid ({error}); "
-                "fix them with Store.set_config or delete the 'config' row of the settings table"
+                f"the settings stored in {path} are invalid ({error}); open it with explicit "
+                "settings and save them (Store.set_config), or delete the 'config' row of "
+                "its settings table"
             ) from None
 
     def close(self) -> None:
