@@ -208,7 +208,7 @@ def _from_inspect(obj: object, name: str) -> Signature:
             params.append(Param("/"))
     # Only a plain class reads well as a return type; typing constructs are noise here.
     ann = sig.return_annotation
-    returns = ann.__name__ if isinstance(ann, type) and not inspect.isclass(obj) else None
+    returns = ann.__name__ if isinstance(ann, type) and ann is not sig.empty and not inspect.isclass(obj) else None
     return Signature(name, tuple(params), returns, "inspect")
 
 
