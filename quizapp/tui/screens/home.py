@@ -1,0 +1,162 @@
+"""Home: every deck with what waits in it; the way into a study session."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from quizapp.study.library import DeckCounts, DeckRow
+from quizapp.tui.widgets.status import StatusLine
+
+KEYS_HELP = [
+    ("↑ ↓", "choose a deck"),
+    ("Enter", "study the chosen deck"),
+    ("a", "study everything due, all decks"),
+    ("c", "cram the chosen deck (practice; the schedule is not changed)"),
+    ("Ctrl+P", "command palette (themes, decks, keys)"),
+    ("?", "this list"),
+    ("q", "quit"),
+]
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "study_selected", "Study", id="home.study", priority=False),
+        Binding("a", "study_all", "All due", id="home.all"),
+        Binding("c", "cram_selected", "Cram", id="home.cram"),
+        Binding("question_mark", "keys", "Keys", id="home.keys"),
+        Binding("q", "app.quit", "Quit", id="home.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="home"):
+            yield Static(Content.styled("quizapp · PyTorch study decks", "bold"), id="home-title")
+            table: DataTable = DataTable(id="decks", cursor_type="row", zebra_stripes=False)
+            yield table
+            yield Static(id="total")
+            yield Static(id="detail")
+        yield StatusLine()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        names = [s.deck.title if s.deck else f"✗ {s.path.name}" for s in self.app.library.sources]
+        table.add_column("Deck", key="deck", width=min(max(map(len, names), default=4), 60))
+        table.add_column("New", key="new", width=5)
+        table.add_column("Learn", key="learning", width=5)
+        table.add_column("Due", key="due", width=5)
+        table.add_column("Cards", key="cards", width=5)
+        self.refresh_rows()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    @property
+    def rows(self) -> list[DeckRow]:
+        return self._rows
+
+    def refresh_rows(self) -> None:
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        self._rows = self.app.library.rows()
+        table.clear()
+        total = DeckCounts()
+        for i, row in enumerate(self._rows):
+            deck = row.deck
+            if deck is None:
+                table.add_row(
+                    Content.styled(f"✗ {row.source.path.name}", "$text-error"),
+                    Content.styled("failed to load", "$text-error"), "", "", "",
+                    key=str(i),
+                )
+                continue
+            total += row.counts
+            table.add_row(
+                Content(deck.title),
+                _count(row.counts.new, "$text-primary"),
+                _count(row.counts.learning, "$text-warning"),
+                _count(row.counts.due, "$text-success"),
+                Content.styled(str(len(deck.cards)), "$text-muted"),
+                key=str(i),
+            )
+        if self._rows:
+            table.move_cursor(row=min(max(cursor, 0), len(self._rows) - 1))
+        self.query_one("#total", Static).update(
+            Content.assemble(
+                ("Total  ", "bold"),
+                (f"{total.new} new", "$text-primary"), " · ",
+                (f"{total.learning} learning", "$text-warning"), " · ",
+                (f"{total.due} due", "$text-success"),
+            )
+            if self._rows
+            else Content.styled("No decks found. Put .yaml decks in the user deck folder or pass a path.", "$text-warning")
+        )
+        self._show_detail()
+
+    def _selected(self) -> DeckRow | None:
+        table = self.query_one(DataTable)
+        if not self._rows or table.cursor_row < 0:
+            return None
+        return self._rows[min(table.cursor_row, len(self._rows) - 1)]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_study_selected()
+
+    def _show_detail(self) -> None:
+        row = self._selected()
+        detail = self.query_one("#detail", Static)
+        if row is None:
+            detail.update("")
+        elif row.deck is None:
+            errors = [str(e) for e in row.source.errors]
+            shown = errors[:6] + ([f"… and {len(errors) - 6} more"] if len(errors) > 6 else [])
+            detail.update(
+                Content.assemble(
+                    (f"{row.source.path} failed to load:\n", "bold $text-error"),
+                    "\n".join(shown),
+                    ("\nFix the file and start quizapp again; `quizapp check FILE` lists every error.", "$text-muted"),
+                )
+            )
+        else:
+            deck = row.deck
+            parts: list = [(deck.slug, "bold")]
+            if deck.description:
+                parts += ["  ", deck.description]
+            if deck.source:
+                parts += [("\n" + deck.source, "$text-muted")]
+            detail.update(Content.assemble(*parts))
+
+    def action_study_selected(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if row.deck is None:
+            self.app.notify(f"{row.source.path.name} did not load; its errors are shown below.", severity="error")
+            return
+        self.app.start_session([row.deck.slug])
+
+    def action_study_all(self) -> None:
+        self.app.start_session(None)
+
+    def action_cram_selected(self) -> None:
+        row = self._selected()
+        if row is not None and row.deck is not None:
+            self.app.start_session([row.deck.slug], cram=True)
+
+    def action_keys(self) -> None:
+        from quizapp.tui.screens.dialogs import KeysScreen
+
+        self.app.push_screen(KeysScreen("Keys · home", KEYS_HELP))
+
+
+def _count(value: int, style: str) -> Content:
+    return Content.styled(str(value), style if value else "$text-muted")
