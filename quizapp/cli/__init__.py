@@ -19,6 +19,7 @@ COMMANDS = {
     "new-card": "quizapp.cli.new_card:new_card",
     "schema": "quizapp.cli.schema:schema",
     "stats": "quizapp.cli.stats:stats",
+    "study": "quizapp.cli.study:study",
 }
 
 
