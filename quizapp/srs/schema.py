@@ -66,8 +66,9 @@ def m0001_reviews_and_cards(db: Database) -> None:
         "CREATE INDEX cards_new_order ON cards (deck, state, position)",
         "CREATE INDEX cards_card_key ON cards (card_key)",
         # Append-only: one row per answer. Times are UTC epoch milliseconds.
+        # AUTOINCREMENT: an undone review's id is never given to a later one.
         """CREATE TABLE reviews (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             card_id INTEGER NOT NULL REFERENCES cards (id),
             reviewed_at INTEGER NOT NULL,
             rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
