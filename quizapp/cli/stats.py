@@ -74,7 +74,7 @@ def stats(
                     )
                 selected = list(dict.fromkeys(deck_names))
             else:
-                selected = [d.slug for d in decks]
+                selected = known  # decks whose file is gone still show their progress
             result = store.stats(selected, now=now)
     except StoreError as error:
         raise click.ClickException(str(error)) from None

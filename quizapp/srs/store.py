@@ -765,8 +765,10 @@ class Store:
         slugs = _deck_slugs(decks)
         today, start, end = self._day(now)
         start_ms, end_ms = to_ms(start), to_ms(end)
-        deck_filter = f" AND {_in('deck', slugs)}" if slugs else ""
-        review_filter = f" AND card_id IN (SELECT id FROM cards WHERE {_in('deck', slugs)})" if slugs else ""
+        deck_filter = f" AND {_in('deck', slugs)}" if slugs is not None else ""
+        review_filter = (
+            f" AND card_id IN (SELECT id FROM cards WHERE {_in('deck', slugs)})" if slugs is not None else ""
+        )
         args = slugs or []
 
         def starts(first: int, count: int) -> list[int]:
