@@ -84,8 +84,12 @@ def judge_text(given: str, accepted: tuple[str, ...]) -> Judgement:
     wanted = {normalize(a) for a in accepted}
     if normalize(given) in wanted:
         return Judgement(Verdict.CORRECT, "right", expected)
-    if _loosely(given) in {_loosely(a) for a in accepted}:
+    loose = _loosely(given)
+    if loose in {_loosely(a) for a in accepted}:
         return Judgement(Verdict.CLOSE, f"nearly: the answer is written {expected!r}", expected)
+    # Most of a long answer ("all submodules" for "all submodules, recursively").
+    if any(len(loose) * 2 >= len(_loosely(a)) and loose in _loosely(a) for a in accepted):
+        return Judgement(Verdict.CLOSE, f"partly: the full answer is {expected!r}", expected)
     return Judgement(Verdict.WRONG, f"the answer is {expected!r}", expected)
 
 

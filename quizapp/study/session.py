@@ -196,7 +196,14 @@ class StudySession:
         return {Rating(r): format_interval(when - now) for r, when in due.items()}
 
     def next_due(self) -> datetime | None:
-        return self.progress.next_due(self.clock())
+        """When something in these decks is next due: the store's word, or the
+        soonest of this session's own answers if that comes first."""
+        now = self.clock()
+        times = [o.due for o in self.log if o.due is not None and o.due > now]
+        store = self.progress.next_due(now)
+        if store is not None:
+            times.append(store)
+        return min(times, default=None)
 
     # -- what the learner does -----------------------------------------------------
 

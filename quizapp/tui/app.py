@@ -118,7 +118,7 @@ class QuizApp(App[None]):
                 session.summary(),
                 next_due=session.next_due(),
                 now=self.clock(),
-                emptied=session.current is None,
+                left=session.left,
             )
         )
 

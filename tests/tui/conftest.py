@@ -76,3 +76,33 @@ def build(tmp_path, db_path, clock):
     yield _build
     for store in opened:
         store.close()
+
+
+def reviews(db_path: Path) -> list[tuple[str, int, str | None, str | None]]:
+    """(study key, rating, answer, verdict) of every review row, oldest first."""
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(
+            "SELECT c.key, r.rating, r.answer, r.verdict FROM reviews r "
+            "JOIN cards c ON c.id = r.card_id ORDER BY r.id"
+        ).fetchall()
+
+
+def write_deck(folder: Path, slug: str, cards: str, *, setup: str | None = "import torch") -> Path:
+    """A one-off deck file; ``cards`` is the YAML list under ``cards:``."""
+    import textwrap
+
+    head = f"deck: {slug}\ntitle: {slug.replace('-', ' ').title()}\n"
+    if setup:
+        head += f"setup: |\n  {setup}\n"
+    path = folder / f"{slug}.yaml"
+    path.write_text(head + "cards:\n" + textwrap.indent(textwrap.dedent(cards).strip() + "\n", "  "))
+    return path
+
+
+def screen_text(app) -> str:
+    """The visible text of the current screen's Static widgets (what the learner reads)."""
+    from textual.widgets import Static
+
+    return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display and w.parent.display)

@@ -32,12 +32,13 @@ class SummaryScreen(Screen):
         Binding("enter,escape,q", "app.pop_screen", "Home", id="summary.home"),
     ]
 
-    def __init__(self, summary: Summary, *, next_due: datetime | None, now: datetime, emptied: bool) -> None:
+    def __init__(self, summary: Summary, *, next_due: datetime | None, now: datetime, left: int) -> None:
         super().__init__()
         self.summary = summary
         self.next_due = next_due
         self.now = now
-        self.emptied = emptied
+        self.left = left
+        self.emptied = left == 0
 
     def compose(self) -> ComposeResult:
         s = self.summary
@@ -56,6 +57,7 @@ class SummaryScreen(Screen):
                 id="summary-totals",
             )
             table: DataTable = DataTable(id="by-kind", cursor_type="none", show_cursor=False)
+            table.can_focus = False
             yield table
             yield Static(self._next_line(), id="summary-next")
             yield Static(Content.styled("Enter: back to the decks", "$text-muted"))
@@ -63,6 +65,10 @@ class SummaryScreen(Screen):
         yield Footer()
 
     def _next_line(self) -> Content:
+        if self.left:
+            return Content.assemble(
+                (f"{self.left} more waiting", "bold"), " in this session; study again to go on."
+            )
         if self.next_due is None:
             return Content("Nothing else is scheduled in these decks.")
         wait = self.next_due - self.now

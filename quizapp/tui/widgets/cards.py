@@ -113,7 +113,7 @@ class ChoiceView(CardView):
     def compose(self) -> ComposeResult:
         yield Static(inline(self.card.prompt or ""), classes="-prompt")
         yield OptionList(*self._options(), id="options")
-        yield Static("Press the option's number", classes="-hint")
+        yield Static("Press the option's number", classes="-hint", id="hint")
 
     def _options(self, picked: int | None = None) -> list[Option]:
         out = []
@@ -139,6 +139,7 @@ class ChoiceView(CardView):
         self.answered(event.option_index)
 
     def show_marks(self, picked: int) -> None:
+        self.query_one("#hint").display = False
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options(self._options(picked))

@@ -92,6 +92,7 @@ class ResultPanel(Vertical):
     }
     ResultPanel > .-verdict { height: auto; }
     ResultPanel > .-note { color: $text-warning; height: auto; }
+    ResultPanel > .-heading { height: auto; margin: 1 0 0 0; }
     ResultPanel > .-explain {
         height: auto;
         margin: 1 0 0 0;
