@@ -81,7 +81,7 @@ class Config:
     """
 
     desired_retention: float = 0.9
-    deck_retention: Mapping[str, float] = field(default_factory=dict)
+    deck_retention: Mapping[str, float] = field(default_factory=dict, hash=False)
     learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     rollover_hour: int = 4

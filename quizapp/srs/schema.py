@@ -160,7 +160,12 @@ def check_file(path: Path) -> None:
     valid_for = header[92:96]
     if page_size < 512 or page_size & (page_size - 1):
         raise StoreError(f"{path} has a damaged SQLite header; it was left untouched.")
-    if size % page_size or (change_counter == valid_for and size < page_count * page_size):
+    # After a crash in the middle of a checkpoint the file may be shorter than its
+    # header says while the WAL still holds the pages; SQLite recovers that itself.
+    wal = path.with_name(path.name + "-wal")
+    recovering = wal.exists() and wal.stat().st_size > 0
+    short = change_counter == valid_for and size < page_count * page_size
+    if size % page_size or (short and not recovering):
         raise StoreError(
             f"{path} is truncated or damaged ({size} bytes, the header says "
             f"{page_count * page_size}); it was left untouched. Restore it from a backup "

@@ -594,7 +594,10 @@ class Store:
             found = self.item(study_key)
             after = self.scheduler.review(study_key, found.deck, found.state, rating, now)
             return GradeResult(study_key, rating, now, found.state, after, None, cram=True)
+        with self._lock:
+            return self._grade(study_key, rating, now, answer, verdict, duration_ms)
 
+    def _grade(self, study_key, rating, now, answer, verdict, duration_ms) -> GradeResult:
         with self._write() as conn:
             row = conn.execute(_ITEM_SELECT + " WHERE key = ?", [study_key]).fetchone()
             if row is None:

@@ -106,3 +106,10 @@ def test_to_dict_is_json_ready(store):
     data = json.loads(json.dumps(store.stats(now=T0).to_dict()))
     assert data["decks"][0]["learning"] == 1 and data["reviews_today"] == 1
     assert set(data) >= {"decks", "total", "reviews_today", "streak_days", "retention_30d", "forecast"}
+
+
+def test_an_empty_deck_selection_counts_nothing(store):
+    store.sync([make_deck(n=2)], now=T0)
+    store.grade("basics/c0", Rating.GOOD, now=T0)
+    stats = store.stats([], now=T0)
+    assert stats.decks == () and stats.reviews_today == 0 and stats.total.total == 0
