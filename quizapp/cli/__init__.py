@@ -17,6 +17,7 @@ COMMANDS = {
     "check": "quizapp.cli.check:check",
     "decks": "quizapp.cli.decks:decks",
     "new-card": "quizapp.cli.new_card:new_card",
+    "run-snippet": "quizapp.cli.run_snippet:run_snippet",
     "schema": "quizapp.cli.schema:schema",
     "stats": "quizapp.cli.stats:stats",
     "study": "quizapp.cli.study:study",
