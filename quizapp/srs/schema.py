@@ -1,7 +1,7 @@
 """The progress database's schema, its migrations, and the checks made before opening.
 
-Every change to the schema is a new function registered on ``MIGRATIONS`` (never an
-edit of an old one). ``schema_version.version`` is the number of quizapp
+Every change to the schema is a new function appended to ``STEPS`` (never an edit
+of an old one); ``migrations()`` registers them on a sqlite-utils ``Migrations`` set. ``schema_version.version`` is the number of quizapp
 migrations applied; a file with a higher number, or a migration name this quizapp
 does not know, was written by a newer quizapp and is refused rather than guessed at.
 See docs/database.md for what every column means.
@@ -12,13 +12,19 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from functools import cache
+from typing import TYPE_CHECKING, Callable
 
 from quizapp.srs.models import StoreError
 
+if TYPE_CHECKING:
+    # sqlite-utils costs ~100 ms to import (it pulls in numpy when present), so it is
+    # imported only when a file needs migrating: `quizapp stats` and the TUI start fast.
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
 APP_ID = "quizapp"
-MIGRATIONS = Migrations("quizapp")
+MIGRATION_SET = "quizapp"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -30,7 +36,6 @@ def _set_version(db: Database, version: int) -> None:
     )
 
 
-@MIGRATIONS(name="0001_reviews_and_cards")
 def m0001_reviews_and_cards(db: Database) -> None:
     for sql in (
         """CREATE TABLE schema_version (
@@ -95,7 +100,6 @@ def m0001_reviews_and_cards(db: Database) -> None:
     _set_version(db, 1)
 
 
-@MIGRATIONS(name="0002_readable_views")
 def m0002_readable_views(db: Database) -> None:
     # Views so a person reading the file with sqlite3 or Datasette sees keys,
     # names and ISO times instead of ids, numbers and epoch milliseconds.
@@ -127,8 +131,23 @@ def m0002_readable_views(db: Database) -> None:
     _set_version(db, 2)
 
 
-LATEST_VERSION = len(MIGRATIONS._migrations)
-KNOWN_MIGRATIONS = frozenset(m.name for m in MIGRATIONS._migrations)
+STEPS: tuple[tuple[str, Callable[[Database], None]], ...] = (
+    ("0001_reviews_and_cards", m0001_reviews_and_cards),
+    ("0002_readable_views", m0002_readable_views),
+)
+LATEST_VERSION = len(STEPS)
+KNOWN_MIGRATIONS = frozenset(name for name, _fn in STEPS)
+
+
+@cache
+def migrations() -> Migrations:
+    """quizapp's migrations as a sqlite-utils ``Migrations`` set."""
+    from sqlite_utils.migrations import Migrations
+
+    steps = Migrations(MIGRATION_SET)
+    for name, fn in STEPS:
+        steps(name=name)(fn)
+    return steps
 
 
 def check_file(path: Path) -> None:
@@ -200,7 +219,7 @@ def inspect(conn: sqlite3.Connection, path: Path) -> int:
                 r[0]
                 for r in conn.execute(
                     "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
-                    [MIGRATIONS.name],
+                    [MIGRATION_SET],
                 )
             }
     except sqlite3.DatabaseError as error:

@@ -168,13 +168,13 @@ def test_an_unknown_migration_name_means_newer(db_path):
 
 # -- migrations -------------------------------------------------------------------
 
-NAMES = [m.name for m in schema.MIGRATIONS._migrations]
+NAMES = [m.name for m in schema.migrations()._migrations]
 
 
 @pytest.mark.parametrize("stop", range(len(NAMES)))
 def test_upgrade_from_every_earlier_version_keeps_the_data(db_path, stop):
     db = Database(db_path)
-    schema.MIGRATIONS.apply(db, stop_before=NAMES[stop] if stop < len(NAMES) else None)
+    schema.migrations().apply(db, stop_before=NAMES[stop] if stop < len(NAMES) else None)
     if stop >= 1:  # version 1 has the tables: put progress in them the way v1 did
         db.execute(
             "INSERT INTO cards (key, card_key, deck, position, content_hash, state, step, stability, "
@@ -187,7 +187,7 @@ def test_upgrade_from_every_earlier_version_keeps_the_data(db_path, stop):
         )
     db.close()
     with Store.open(db_path) as store:
-        applied = [m.name for m in schema.MIGRATIONS.applied(store.db)]
+        applied = [m.name for m in schema.migrations().applied(store.db)]
         assert applied == NAMES
         assert store.db.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
         if stop >= 1:
