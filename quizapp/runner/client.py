@@ -208,6 +208,14 @@ class Runner:
         return f"the torch worker could not start: {reason}"
 
     @property
+    def worker_pid(self) -> int | None:
+        """The worker process's id while it runs (for diagnostics and tests)."""
+        worker = self._worker
+        if worker is None or worker.process.poll() is not None:
+            return None
+        return worker.process.pid
+
+    @property
     def torch_version(self) -> str | None:
         worker = self._worker
         return worker.info.get("torch") if worker else None

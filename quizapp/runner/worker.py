@@ -546,9 +546,9 @@ def _errno_of(exception: dict) -> int | None:
 
 def _limit_behind(exception: dict, exc_errno: object, limits: Limits) -> list[str]:
     """A limit that shows up as an exception rather than a signal."""
-    kind = exception.get("qualified_type", "")
+    kinds = [exception.get("qualified_type", ""), *exception.get("bases", [])]
     message = exception.get("message", "")
-    if kind == "builtins.MemoryError" or (
+    if "builtins.MemoryError" in kinds or (
         "can't allocate memory" in message or "not enough memory" in message
     ):
         return [f"memory limit of {format_bytes(limits.memory_bytes)} reached"]
