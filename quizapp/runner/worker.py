@@ -515,12 +515,12 @@ class Worker:
             "exception": _clean_exception(exception) if exception else None,
             "exit_code": exit_code if sig is None else None,
             "signal": sig,
-            "duration_ms": (time.monotonic() - job.started) * 1000,
+            "duration_ms": round((time.monotonic() - job.started) * 1000, 3),
             "limits_hit": hit,
         }
 
     def _send(self, job: Job, result: dict) -> None:
-        result.setdefault("duration_ms", (time.monotonic() - job.received) * 1000)
+        result.setdefault("duration_ms", round((time.monotonic() - job.received) * 1000, 3))
         try:
             protocol.write_frame(self.proto_out, {"op": "result", "id": job.id, "result": result})
         except OSError:
