@@ -37,12 +37,19 @@ _COLUMNS = (
     type=click.Path(path_type=Path),
     help="Read decks from this file or folder instead of the bundled and your own (repeatable).",
 )
+@click.option(
+    "--now",
+    "now_text",
+    hidden=True,
+    help="Pretend it is this moment (ISO 8601 with a UTC offset); for tests and benchmarks.",
+)
 @db_option
 def stats(
     deck_names: tuple[str, ...],
     as_json: bool,
     rebuild: bool,
     deck_paths: tuple[Path, ...],
+    now_text: str | None,
     db_path: Path | None,
 ) -> None:
     """Show study progress per deck.
@@ -58,7 +65,7 @@ def stats(
     sources = discover(list(deck_paths)) if deck_paths else discover()
     decks = [s.deck for s in sources if s.ok]
     failed = [s for s in sources if not s.ok]
-    now = datetime.now(timezone.utc)
+    now = _parse_now(now_text) if now_text else datetime.now(timezone.utc)
     try:
         with Store.open(path) as store:
             store.sync(decks, now=now)
@@ -90,6 +97,16 @@ def stats(
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         click.echo(render(result, database=path))
+
+
+def _parse_now(text: str) -> datetime:
+    try:
+        now = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 date and time", param_hint="--now") from None
+    if now.tzinfo is None:
+        raise click.BadParameter("give a UTC offset, e.g. 2026-03-02T12:00+00:00", param_hint="--now")
+    return now
 
 
 def render(result: Stats, *, database: Path | None = None) -> str:

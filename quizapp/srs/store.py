@@ -189,10 +189,11 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
-            # FULL: each commit is fsynced, so an answer survives a power cut too, not
-            # only a killed process (NORMAL's guarantee in WAL mode). It costs ~0.2 ms a
-            # grade (benchmarks/README.md).
-            conn.execute("PRAGMA synchronous = FULL")
+            # NORMAL in WAL mode: a commit is in the WAL file before it returns, so a
+            # killed or crashed quizapp loses nothing; only a power cut or OS crash can
+            # lose the last few answers (never corrupting the file). FULL would fsync
+            # every grade: 0.2-4 ms here, more on slow disks (benchmarks/README.md).
+            conn.execute("PRAGMA synchronous = NORMAL")
             if version < schema.LATEST_VERSION:
                 from sqlite_utils import Database
 
@@ -769,17 +770,16 @@ class Store:
             return [r[0] for r in self._conn.execute("SELECT DISTINCT deck FROM cards WHERE removed = 0 ORDER BY deck")]
 
     def stats(self, decks: Iterable[Deck | str] | None = None, *, now: datetime) -> Stats:
-        """Per-deck counts, today's reviews, streak, 30-day true retention, 7-day forecast."""
+        """Per-deck counts, today's reviews, streak, 30-day true retention, 7-day forecast.
+
+        ``decks`` (Deck objects or slugs) limits every figure to those decks, listed in
+        that order; None means every deck in the store.
+        """
         now = _require_aware(now)
         cfg = self._config
         slugs = _deck_slugs(decks)
         today, start, end = self._day(now)
         start_ms, end_ms = to_ms(start), to_ms(end)
-        deck_filter = f" AND {_in('deck', slugs)}" if slugs is not None else ""
-        review_filter = (
-            f" AND card_id IN (SELECT id FROM cards WHERE {_in('deck', slugs)})" if slugs is not None else ""
-        )
-        args = slugs or []
 
         def starts(first: int, count: int) -> list[int]:
             return [
@@ -788,9 +788,23 @@ class Store:
             ]
 
         with self._read() as conn:
+            card_filter, card_args = (f" AND {_in('deck', slugs)}", slugs) if slugs is not None else ("", [])
+            every_deck = {row[0] for row in conn.execute("SELECT DISTINCT deck FROM cards")}
+            # Reviews of the chosen decks (no filter when they are all the decks). A
+            # probe of one day walks that day's reviews in time order and looks each
+            # card up by rowid (CROSS JOIN pins that order: starting from the cards of
+            # a big deck costs seconds on a large log); a scan of many reviews checks
+            # them against the set of the decks' card ids instead.
+            if slugs is not None and not every_deck <= set(slugs):
+                day_reviews = f"reviews r CROSS JOIN cards c ON c.id = r.card_id AND {_in('c.deck', slugs)}"
+                in_decks = f" AND +r.card_id IN (SELECT id FROM cards WHERE {_in('deck', slugs)})"
+                review_args = slugs
+            else:
+                day_reviews, in_decks, review_args = "reviews r", "", []
+
             mature_ms = MATURE_DAYS * DAY_MS
             per_deck = {
-                row[0]: DeckStats(row[0], *row[1:])
+                row[0]: DeckStats(row[0], *(int(n) for n in row[1:]))
                 for row in conn.execute(
                     "SELECT deck, "
                     "total(suspended = 0 AND state = 0), "
@@ -799,29 +813,26 @@ class Store:
                     "total(suspended = 0 AND state = 2 AND due - last_review < ?), "
                     "total(suspended = 0 AND state = 2 AND due - last_review >= ?), "
                     "total(suspended = 1) "
-                    f"FROM cards WHERE removed = 0{deck_filter} GROUP BY deck",
-                    [end_ms, mature_ms, mature_ms, *args],
+                    f"FROM cards WHERE removed = 0{card_filter} GROUP BY deck",
+                    [end_ms, mature_ms, mature_ms, *card_args],
                 )
             }
             order = slugs if slugs is not None else sorted(per_deck)
-            deck_stats = tuple(
-                DeckStats(s.deck, *(int(getattr(s, f)) for f in ("new", "learning", "due_today", "young", "mature", "suspended")))
-                if (s := per_deck.get(slug)) else DeckStats(slug)
-                for slug in order
-            )
+            deck_stats = tuple(per_deck.get(slug) or DeckStats(slug) for slug in order)
+
             reviews_today = conn.execute(
-                f"SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?{review_filter}",
-                [start_ms, end_ms, *args],
+                f"SELECT count(*) FROM reviews r WHERE r.reviewed_at >= ? AND r.reviewed_at < ?{in_decks}",
+                [start_ms, end_ms, *review_args],
             ).fetchone()[0]
 
             # Walk back one study day at a time; each probe is one index lookup. A
             # streak is not broken until today ends without a review.
-            probe = f"SELECT 1 FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?{review_filter} LIMIT 1"
+            probe = f"SELECT 1 FROM {day_reviews} WHERE r.reviewed_at >= ? AND r.reviewed_at < ? LIMIT 1"
             streak = 1 if reviews_today else 0
             hi = start_ms
             for n in range(1, 36_600):
                 lo = starts(-n, 1)[0]
-                if conn.execute(probe, [lo, hi, *args]).fetchone() is None:
+                if conn.execute(probe, [*review_args, lo, hi]).fetchone() is None:
                     break
                 streak += 1
                 hi = lo
@@ -830,13 +841,13 @@ class Store:
             # Review state; passed unless Again. The day of each answer is found in SQL
             # (a CASE over the 30 day starts) so a million-row log stays fast.
             window = starts(-(RETENTION_DAYS - 1), RETENTION_DAYS)
-            day_of = " ".join(f"WHEN reviewed_at < {edge} THEN {n}" for n, edge in enumerate(window[1:]))
+            day_of = " ".join(f"WHEN r.reviewed_at < {edge} THEN {n}" for n, edge in enumerate(window[1:]))
             graded, passed = conn.execute(
                 "SELECT count(*), total(rating > 1) FROM ("
-                "SELECT rating, min(reviewed_at) FROM reviews "
-                f"WHERE reviewed_at >= ? AND reviewed_at < ? AND state_before = 2{review_filter} "
-                f"GROUP BY card_id, CASE {day_of} ELSE {len(window) - 1} END)",
-                [window[0], end_ms, *args],
+                "SELECT r.rating, min(r.reviewed_at) AS first FROM reviews r "
+                f"WHERE r.reviewed_at >= ? AND r.reviewed_at < ? AND r.state_before = 2{in_decks} "
+                f"GROUP BY r.card_id, CASE {day_of} ELSE {len(window) - 1} END)",
+                [window[0], end_ms, *review_args],
             ).fetchone()
             retention = passed / graded if graded else None
 
@@ -846,8 +857,8 @@ class Store:
                 conn.execute(
                     f"SELECT CASE {case} END AS day, count(*) FROM cards "
                     "WHERE state IN (1, 2, 3) AND due < ? AND suspended = 0 AND removed = 0"
-                    f"{deck_filter} GROUP BY day",
-                    [edges[-1], *args],
+                    f"{card_filter} GROUP BY day",
+                    [edges[-1], *card_args],
                 ).fetchall()
             )
         forecast = tuple(

@@ -120,3 +120,12 @@ def test_the_progress_core_imports_neither_torch_nor_textual(module):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_now_can_be_injected_and_is_checked(run, tmp_path):
+    db = tmp_path / "p.db"
+    ok = run("--db", db, "--from", EXAMPLE, "--json", "--now", "2026-03-02T12:00:00+09:00")
+    assert ok.exit_code == 0 and json.loads(ok.output)["now"] == "2026-03-02T03:00:00+00:00"
+    for bad in ("yesterday", "2026-03-02T12:00:00"):
+        result = run("--db", db, "--from", EXAMPLE, "--now", bad)
+        assert result.exit_code == 2 and "--now" in result.output and "Traceback" not in result.output
