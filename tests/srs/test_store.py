@@ -71,6 +71,13 @@ def _other_sqlite(path):
     db.close()
 
 
+def _other_sqlite_in_wal_mode(path):
+    db = Database(path)
+    db.enable_wal()
+    db["notes"].insert({"text": "hello"})
+    db.close()
+
+
 def _text(path):
     path.write_text("these are my notes, not a database\n" * 10)
 
@@ -105,6 +112,7 @@ def _quizapp_lookalike(path):
     [
         (_text, "not an SQLite file"),
         (_other_sqlite, "not a quizapp progress database (it holds: recipes)"),
+        (_other_sqlite_in_wal_mode, "not a quizapp progress database (it holds: notes)"),
         (_truncated, "truncated"),
         (_header_only, "truncated"),
         (_quizapp_lookalike, "not a quizapp progress database"),
@@ -247,6 +255,11 @@ def test_bad_grade_arguments_write_nothing(store, kwargs, error):
     with pytest.raises(error):
         store.grade("basics/c0", args.pop("rating"), now=T0, **args)
     assert store.history("basics/c0") == [] and store.state("basics/c0") == CardState()
+
+
+def test_negative_limits_are_refused(store):
+    with pytest.raises(ValueError, match="limits"):
+        store.queue(now=T0, new_limit=-1)
 
 
 def test_naive_now_is_refused(store):
@@ -403,6 +416,7 @@ def test_sync_records_new_changed_removed_and_restored_cards(store):
     assert report.changed == ("basics/c1",)  # c0 changed too, but was never studied
     assert report.removed == ("basics/c2",)
     assert store.state("basics/c1") == progress and store.item("basics/c1").changed
+    assert store.queue(now=T0 + timedelta(days=60)).items[0].changed  # the queue tells the UI
     assert store.item("basics/c2").removed
     assert store.queue(now=T0).keys == ("basics/c0", "basics/c9")  # new in the new deck order
     with pytest.raises(UnknownStudyKey, match="no longer in its deck"):
