@@ -17,11 +17,11 @@ import yaml
 
 # Arguments that nearly every factory or out-variant carries; blanking them teaches
 # nothing about the function at hand, so they stay visible.
-BOILERPLATE = frozenset(
-    {"out", "layout", "device", "dtype", "requires_grad", "memory_format", "generator"}
-)
-# Boilerplate only where it is keyword-only: DataLoader's positional pin_memory matters.
-KEYWORD_BOILERPLATE = frozenset({"pin_memory"})
+BOILERPLATE = frozenset({"out", "device", "dtype"})
+# Boilerplate only where it is keyword-only (the factory functions' tail); positional
+# ones are part of what the API is about: Parameter's requires_grad, DataLoader's
+# pin_memory and generator.
+KEYWORD_BOILERPLATE = frozenset({"layout", "requires_grad", "pin_memory", "memory_format", "generator"})
 
 KINDS = ("cloze", "flash")
 
