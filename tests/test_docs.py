@@ -28,3 +28,11 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     test_command = next(line for line in README.splitlines() if "pytest" in line and "venv" in line)
     assert test_command.strip() in ci
+
+
+def test_readme_links_point_at_files():
+    import re
+
+    for target in re.findall(r"\]\(([^)#]+)\)", README):
+        if "://" not in target:
+            assert (ROOT / target).exists(), target

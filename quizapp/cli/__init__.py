@@ -7,10 +7,12 @@ and the TUI start without importing torch, textual or the runner.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import click
 
 from quizapp import __version__
+from quizapp.cli.options import db_option
 
 # command name -> "module:attribute". Add a line here to add a command.
 COMMANDS = {
@@ -39,12 +41,15 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="quizapp")
+@db_option
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, db_path: Path | None) -> None:
     """Learn PyTorch by predicting what code does.
 
     Without a command, opens the study app on the bundled decks.
     """
+    # `db_path` is read by the subcommand's own --db (see options.py), so a --db
+    # typed before the command applies to it.
     if ctx.invoked_subcommand is None:
         study = main.get_command(ctx, "study")
         if study is None:

@@ -121,3 +121,10 @@ def test_schema_is_json(cli):
     result = cli("schema")
     schema = json.loads(result.output)
     assert schema["properties"]["cards"]["items"]["required"] == ["id", "kind"]
+
+
+def test_db_before_the_command_means_the_same_as_after(cli, tmp_path):
+    db = tmp_path / "elsewhere.db"
+    result = cli("--db", db, "stats", "--json", "--from", EXAMPLE)
+    assert result.exit_code == 0, result.output
+    assert db.exists()
