@@ -106,3 +106,20 @@ def screen_text(app) -> str:
     from textual.widgets import Static
 
     return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display and w.parent.display)
+
+
+async def type_text(pilot, text: str, *then: str) -> None:
+    """Put ``text`` into the focused answer box at once (pressing every character is
+    slow and adds nothing; a few tests still type key by key), then press ``then``."""
+    from textual.widgets import Input, TextArea
+
+    widget = pilot.app.focused
+    if isinstance(widget, Input):
+        widget.insert_text_at_cursor(text)
+    elif isinstance(widget, TextArea):
+        widget.insert(text)
+    else:
+        raise AssertionError(f"no answer box has focus ({widget!r})")
+    await pilot.pause()
+    if then:
+        await pilot.press(*then)

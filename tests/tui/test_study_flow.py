@@ -6,7 +6,7 @@ from quizapp.srs import Store
 from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.study import StudyScreen
 from quizapp.tui.screens.summary import SummaryScreen
-from tests.tui.conftest import reviews, screen_text, write_deck
+from tests.tui.conftest import reviews, screen_text, type_text, write_deck
 from tests.tui.fakes import FakeChecker
 
 SIZE = (100, 32)
@@ -89,7 +89,7 @@ async def test_type_in_right_then_wrong(build, tmp_path, db_path, clock):
         screen.session.refresh()
         screen.show_item()
         await pilot.pause()
-        await pilot.press(*"batch_fn", "enter")
+        await type_text(pilot, "batch_fn", "enter")
         assert "✗ wrong" in screen_text(app)
         assert "collate_fn" in screen_text(app)
         await pilot.press("enter")  # proposed: Again
@@ -116,8 +116,8 @@ async def test_cloze_together_partly_right(build, tmp_path, db_path):
     app = build(write_deck(tmp_path, "cloze", CLOZE_TOGETHER))
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await pilot.press(*"all submodules", "enter")  # moves to blank 2
-        await pilot.press(*"grandchildren", "enter")
+        await type_text(pilot, "all submodules", "enter")  # moves to blank 2
+        await type_text(pilot, "grandchildren", "enter")
         text = screen_text(app)
         assert "≈ close" in text and "1 of 2 blanks right" in text
         await pilot.press("enter")  # Hard
@@ -132,7 +132,7 @@ async def test_cloze_blanks_in_turn(build, tmp_path, db_path):
         screen = await start(pilot)
         assert screen.item.study_key == "cloze/modules#1"
         assert "[ … ]" in screen_text(app) and "direct children" in screen_text(app)
-        await pilot.press(*"all submodules", "enter")
+        await type_text(pilot, "all submodules", "enter")
         assert "✓ correct" in screen_text(app)
         await pilot.press("4")
         await pilot.pause()
@@ -145,7 +145,7 @@ async def test_predict_right_and_wrong_propose_grades(build, tmp_path, db_path, 
     app = build(write_deck(tmp_path, "predict", PREDICT), checker=checker)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot)
-        await pilot.press(*"tensor([1., 3.])", "enter")
+        await type_text(pilot, "tensor([1., 3.])", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -158,7 +158,7 @@ async def test_predict_right_and_wrong_propose_grades(build, tmp_path, db_path, 
         screen.session.refresh()
         screen.show_item()
         await pilot.pause()
-        await pilot.press(*"tensor([1, 3])", "enter")
+        await type_text(pilot, "tensor([1, 3])", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "✗ wrong" in screen_text(app)
@@ -191,7 +191,7 @@ async def test_code_card_runs_with_ctrl_r(build, tmp_path, db_path):
         await start(pilot)
         await pilot.press("ctrl+r")  # empty editor: nothing runs
         assert app.screen.phase == "asking"
-        await pilot.press(*"torch.gather(A, 1, torch.tensor([[0], [1]]))")
+        await type_text(pilot, "torch.gather(A, 1, torch.tensor([[0], [1]]))")
         await pilot.press("ctrl+r")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -276,7 +276,7 @@ async def test_worker_crash_mid_session_goes_on(build, tmp_path, db_path):
     app = build(write_deck(tmp_path, "predict", cards), checker=checker)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot)
-        await pilot.press(*"CRASH", "enter")
+        await type_text(pilot, "CRASH", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         text = screen_text(app)
@@ -285,7 +285,7 @@ async def test_worker_crash_mid_session_goes_on(build, tmp_path, db_path):
         await pilot.press("1")
         await pilot.pause()
         assert screen.item.card.id == "second"
-        await pilot.press(*"tensor([1., 3.])", "enter")
+        await type_text(pilot, "tensor([1., 3.])", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "✓ correct" in screen_text(app)
@@ -299,7 +299,7 @@ async def test_check_during_warm_up_waits_without_freezing(build, tmp_path, db_p
         assert checker.started
         assert "warming up" in screen_text(app)
         screen = await start(pilot)
-        await pilot.press(*"tensor([1., 3.])", "enter")
+        await type_text(pilot, "tensor([1., 3.])", "enter")
         await pilot.pause()
         assert screen.phase == "checking"
         assert "Waiting for torch to warm up" in screen_text(app)
@@ -337,7 +337,7 @@ async def test_untrusted_deck_asks_once_and_remembers(build, tmp_path, db_path):
     app = build(deck, checker=checker, origin=Origin.USER)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await pilot.press(*"tensor([1., 3.])", "enter")
+        await type_text(pilot, "tensor([1., 3.])", "enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "TrustScreen"
         assert "torch.tensor([1., 3.])" in screen_text(app)
@@ -347,14 +347,14 @@ async def test_untrusted_deck_asks_once_and_remembers(build, tmp_path, db_path):
         assert checker.calls == []
         await pilot.press("3")
         await pilot.pause()
-        await pilot.press(*"tensor([1., 3.])", "enter")  # declined for this session: no second prompt
+        await type_text(pilot, "tensor([1., 3.])", "enter")  # declined for this session: no second prompt
         await pilot.pause()
         assert type(app.screen).__name__ == "StudyScreen"
         assert checker.calls == []
     app = build(deck, checker=checker, origin=Origin.USER)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await pilot.press(*"tensor([1., 3.])", "enter")
+        await type_text(pilot, "tensor([1., 3.])", "enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "TrustScreen"  # a new session asks again
         await pilot.press("y")
@@ -365,7 +365,7 @@ async def test_untrusted_deck_asks_once_and_remembers(build, tmp_path, db_path):
     app = build(deck, checker=checker, origin=Origin.USER)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await pilot.press(*"tensor([1., 3.])", "enter")
+        await type_text(pilot, "tensor([1., 3.])", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert type(app.screen).__name__ == "StudyScreen"  # trusted: no prompt
@@ -374,6 +374,6 @@ async def test_untrusted_deck_asks_once_and_remembers(build, tmp_path, db_path):
     app = build(deck, checker=checker, origin=Origin.USER)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await pilot.press(*"x", "enter")
+        await type_text(pilot, "x", "enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "TrustScreen"  # changed file: asked again

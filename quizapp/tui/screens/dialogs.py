@@ -3,6 +3,8 @@ an error. Each is a ``ModalScreen`` that answers through ``dismiss``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,6 +15,18 @@ from textual.widgets import Button, Static
 from quizapp.deck.models import Deck
 from quizapp.study.trust import snippets
 from quizapp.tui.widgets.code import CodeView
+
+
+def shown_path(path: Path) -> str:
+    """A path as short as it can be read unambiguously: relative to the working
+    folder when inside it, else with ``~`` for the home folder."""
+    path = path.resolve()
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            return prefix + str(path.relative_to(base))
+        except ValueError:
+            continue
+    return str(path)
 
 
 class TrustScreen(ModalScreen[bool]):
@@ -29,7 +43,7 @@ class TrustScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            where = str(self.deck.path) if self.deck.path else self.deck.slug
+            where = shown_path(self.deck.path) if self.deck.path else self.deck.slug
             yield Static(Content.styled(f"Run code from “{self.deck.title}”?", "bold"), classes="-title")
             yield Static(
                 Content(
