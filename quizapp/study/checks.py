@@ -98,7 +98,11 @@ class RunnerChecker:
         if self._runner is None:
             self.start()
         assert self._runner is not None
-        return self._runner.run(code, setups=deck.setups_for(card), requires=deck.requirements_for(card))
+        result = self._runner.run(code, setups=deck.setups_for(card), requires=deck.requirements_for(card))
+        if not self._runner.ready:
+            # The worker died under this run; warm its successor now, not at the next check.
+            self._runner.start()
+        return result
 
     def check_predict(self, deck: Deck, card: Card, prediction: str) -> CheckResult:
         from quizapp.runner import judge_prediction
