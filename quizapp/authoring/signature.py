@@ -8,6 +8,7 @@ importing this module (and the CLI that uses it) stays cheap.
 
 from __future__ import annotations
 
+import enum
 import importlib
 import inspect
 import re
@@ -202,7 +203,7 @@ def _from_inspect(obj: object, name: str) -> Signature:
         if p.kind is p.VAR_KEYWORD:
             params.append(Param(f"**{p.name}"))
             continue
-        default = None if p.default is p.empty else repr(p.default)
+        default = None if p.default is p.empty else _render_default(p.default)
         params.append(Param(p.name, default, p.kind is p.KEYWORD_ONLY))
         if p.kind is p.POSITIONAL_ONLY and (i + 1 == len(items) or items[i + 1].kind is not p.POSITIONAL_ONLY):
             params.append(Param("/"))
@@ -210,6 +211,13 @@ def _from_inspect(obj: object, name: str) -> Signature:
     ann = sig.return_annotation
     returns = ann.__name__ if isinstance(ann, type) and ann is not sig.empty and not inspect.isclass(obj) else None
     return Signature(name, tuple(params), returns, "inspect")
+
+
+def _render_default(value: object) -> str:
+    # An enum's repr (<InterpolationMode.BILINEAR: 'bilinear'>) is not what people write.
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    return repr(value)
 
 
 def signatures_of(name: str) -> list[Signature]:

@@ -99,6 +99,23 @@ def test_example_output_in_a_docstring_is_not_a_signature():
     assert sig.render() == "torch.tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor"
 
 
+def test_enum_defaults_read_as_written(monkeypatch):
+    import enum
+    import types
+
+    class Mode(enum.Enum):
+        BILINEAR = "bilinear"
+
+    def resize(size, interpolation=Mode.BILINEAR, antialias=True):
+        """Resize the input."""
+
+    module = types.ModuleType("fake_vision")
+    module.resize = resize
+    monkeypatch.setitem(sys.modules, "fake_vision", module)
+    (sig,) = signatures_of("fake_vision.resize")
+    assert sig.render() == "fake_vision.resize(size, interpolation=Mode.BILINEAR, antialias=True)"
+
+
 def test_unknown_names_are_a_signature_error():
     with pytest.raises(SignatureError, match="torch.nope"):
         build_cards("torch.nope")
