@@ -540,7 +540,7 @@ class Store:
         rows = conn.execute(
             "SELECT key, card_key, deck, state, due, changed FROM cards "
             f"WHERE suspended = 0 AND removed = 0{deck_filter} "
-            "ORDER BY state = 0, CASE WHEN state = 0 THEN position END, due, id",
+            "ORDER BY state = 0, CASE WHEN state = 0 THEN deck END, CASE WHEN state = 0 THEN position END, due, id",
             slugs or [],
         )
         seen: set[str] = set()
