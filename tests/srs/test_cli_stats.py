@@ -129,3 +129,16 @@ def test_now_can_be_injected_and_is_checked(run, tmp_path):
     for bad in ("yesterday", "2026-03-02T12:00:00"):
         result = run("--db", db, "--from", EXAMPLE, "--now", bad)
         assert result.exit_code == 2 and "--now" in result.output and "Traceback" not in result.output
+
+
+def test_running_quizapp_stats_never_imports_torch(tmp_path):
+    code = (
+        "import sys\n"
+        "from quizapp.cli import main\n"
+        f"try:\n    main(['stats', '--db', {str(tmp_path / 'p.db')!r}])\n"
+        "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print('LOADED', ','.join(m for m in ('torch', 'textual') if m in sys.modules))\n"
+    )
+    env = {**__import__("os").environ, "QUIZAPP_DATA_DIR": str(tmp_path / "data")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.splitlines()[-1] == "LOADED"
