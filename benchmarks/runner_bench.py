@@ -34,12 +34,14 @@ from quizapp.runner import Runner, Verdict, judge_prediction  # noqa: E402
 
 SETUP = "import torch"
 CODE = (
-    "A = torch.Tensor([[1, 2], [3, 4]])\n"
-    "torch.squeeze(torch.index_select(A, 1, torch.tensor([0])))"
+    "A = torch.Tensor([[1, 2], [3, 4]])\ntorch.squeeze(torch.index_select(A, 1, torch.tensor([0])))"
 )
 ANSWER = "tensor([1., 3.])"
-QUIZAPP = [sys.executable, "-m", "quizapp.cli"] if not (ROOT / ".venv/bin/quizapp").exists() \
+QUIZAPP = (
+    [sys.executable, "-m", "quizapp.cli"]
+    if not (ROOT / ".venv/bin/quizapp").exists()
     else [str(ROOT / ".venv/bin/quizapp")]
+)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -67,7 +69,9 @@ def bench_verdict(runs: int, cold_runs: int) -> dict:
             times.append((time.perf_counter() - start) * 1000)
             assert verdict is Verdict.CORRECT, result
         protections = [p.protection for p in runner.sandbox_info() if p.active]
-    script = f"{SETUP}\n" + CODE.rsplit("\n", 1)[0] + "\nprint(repr(" + CODE.rsplit("\n", 1)[1] + "))"
+    script = (
+        f"{SETUP}\n" + CODE.rsplit("\n", 1)[0] + "\nprint(repr(" + CODE.rsplit("\n", 1)[1] + "))"
+    )
     cold = [timed_command([sys.executable, "-c", script]) * 1000 for _ in range(cold_runs)]
     p50 = statistics.median(times)
     return {
@@ -111,8 +115,7 @@ def make_deck(path: Path, cards: int) -> None:
     # Real answers come from the torch in this environment, computed once here.
     import torch  # noqa: F401 - the benchmark itself may import torch
 
-    lines = ["deck: bench-300", "title: Generated benchmark deck", "setup: import torch",
-             "cards:"]
+    lines = ["deck: bench-300", "title: Generated benchmark deck", "setup: import torch", "cards:"]
     for i in range(cards):
         code, raises = templates[i % len(templates)]
         code = code.format(n=i, k=i % 5 + 1, j=i % 2, m=i + 5)
@@ -140,13 +143,19 @@ def bench_check(runs: int, cards: int) -> dict:
         times = []
         for _ in range(runs):
             start = time.perf_counter()
-            out = subprocess.run(QUIZAPP + ["check", "--json", str(deck)], capture_output=True,
-                                 text=True)
+            out = subprocess.run(
+                QUIZAPP + ["check", "--json", str(deck)], capture_output=True, text=True
+            )
             times.append(time.perf_counter() - start)
             report = json.loads(out.stdout)
             assert report["verified"] == cards, (report["failed"][:3], out.stderr[-2000:])
-    return {"runs": runs, "cards": cards, "cores": len(os.sched_getaffinity(0)),
-            "check_s": statistics.median(times), "per_card_ms": statistics.median(times) / cards * 1000}
+    return {
+        "runs": runs,
+        "cards": cards,
+        "cores": len(os.sched_getaffinity(0)),
+        "check_s": statistics.median(times),
+        "per_card_ms": statistics.median(times) / cards * 1000,
+    }
 
 
 def main() -> None:
@@ -155,24 +164,32 @@ def main() -> None:
     parser.add_argument("--only", choices=["verdict", "one-shot", "check"])
     args = parser.parse_args()
     verdict_runs, cold_runs, shot_runs, check_runs = (50, 3, 3, 1) if args.quick else (200, 7, 7, 3)
-    machine = (f"{platform.node()} · {platform.machine()} · {len(os.sched_getaffinity(0))} cores · "
-               f"Linux {platform.release()} · Python {platform.python_version()}")
+    machine = (
+        f"{platform.node()} · {platform.machine()} · {len(os.sched_getaffinity(0))} cores · "
+        f"Linux {platform.release()} · Python {platform.python_version()}"
+    )
     print(f"# runner benchmarks, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"# {machine}")
     results = {}
     if args.only in (None, "verdict"):
         results["verdict"] = v = bench_verdict(verdict_runs, cold_runs)
-        print(f"verdict (warm, {v['runs']} runs): p50 {v['p50_ms']:.1f} ms, p95 {v['p95_ms']:.1f} ms;"
-              f" cold python -c {v['cold_python_c_ms']:.0f} ms; ratio {v['ratio']:.0f}x")
+        print(
+            f"verdict (warm, {v['runs']} runs): p50 {v['p50_ms']:.1f} ms, p95 {v['p95_ms']:.1f} ms;"
+            f" cold python -c {v['cold_python_c_ms']:.0f} ms; ratio {v['ratio']:.0f}x"
+        )
         print(f"  protections on: {', '.join(v['protections_active'])}")
     if args.only in (None, "one-shot"):
         results["one_shot"] = o = bench_one_shot(shot_runs)
-        print(f"one-shot run-snippet: {o['run_snippet_s']:.2f} s vs python -c 'import torch' "
-              f"{o['python_import_torch_s']:.2f} s; ratio {o['ratio']:.2f}x (median of {o['runs']})")
+        print(
+            f"one-shot run-snippet: {o['run_snippet_s']:.2f} s vs python -c 'import torch' "
+            f"{o['python_import_torch_s']:.2f} s; ratio {o['ratio']:.2f}x (median of {o['runs']})"
+        )
     if args.only in (None, "check"):
         results["check"] = c = bench_check(check_runs, 300)
-        print(f"quizapp check, {c['cards']} snippet cards on {c['cores']} cores: "
-              f"{c['check_s']:.2f} s ({c['per_card_ms']:.1f} ms a card; median of {c['runs']})")
+        print(
+            f"quizapp check, {c['cards']} snippet cards on {c['cores']} cores: "
+            f"{c['check_s']:.2f} s ({c['per_card_ms']:.1f} ms a card; median of {c['runs']})"
+        )
     print(json.dumps(results, indent=2))
 
 

@@ -45,8 +45,9 @@ def _find_card(key: str):
 
     deck_part, sep, card_id = key.rpartition("/")
     if not sep or not deck_part or not card_id:
-        raise click.BadParameter("expected DECK/ID, e.g. tensor-indexing/index-select-column",
-                                 param_hint="--card")
+        raise click.BadParameter(
+            "expected DECK/ID, e.g. tensor-indexing/index-select-column", param_hint="--card"
+        )
     path = Path(deck_part)
     if path.suffix in (".yaml", ".yml") or path.is_file():
         try:
@@ -73,21 +74,41 @@ def _verdict_style(verdict: str) -> tuple[str, str]:
 
 @click.command("run-snippet")
 @click.argument("file", required=False, metavar="[FILE|-]")
-@click.option("--setup", "setup_files", multiple=True, metavar="FILE",
-              help="A setup snippet to run first (repeatable); its output is not shown.")
-@click.option("--card", "card_key", metavar="DECK/ID",
-              help="Run a deck card's snippet with its setup (DECK: a slug or a deck file). "
-                   "With FILE, run FILE with the card's setup instead; for a code card, FILE "
-                   "is then judged against the card's solution.")
-@click.option("--expect", metavar="TEXT",
-              help="A prediction to judge: what it shows, or e.g. 'raises IndexError'.")
-@click.option("--expect-file", type=str, metavar="FILE",
-              help="Read the prediction from a file (- for stdin).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=600), metavar="S",
-              help="Wall-clock limit in seconds (default 5).")
+@click.option(
+    "--setup",
+    "setup_files",
+    multiple=True,
+    metavar="FILE",
+    help="A setup snippet to run first (repeatable); its output is not shown.",
+)
+@click.option(
+    "--card",
+    "card_key",
+    metavar="DECK/ID",
+    help="Run a deck card's snippet with its setup (DECK: a slug or a deck file). "
+    "With FILE, run FILE with the card's setup instead; for a code card, FILE "
+    "is then judged against the card's solution.",
+)
+@click.option(
+    "--expect",
+    metavar="TEXT",
+    help="A prediction to judge: what it shows, or e.g. 'raises IndexError'.",
+)
+@click.option(
+    "--expect-file", type=str, metavar="FILE", help="Read the prediction from a file (- for stdin)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True, max=600),
+    metavar="S",
+    help="Wall-clock limit in seconds (default 5).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--sandbox-info", is_flag=True,
-              help="Print which sandbox protections are active here, then exit.")
+@click.option(
+    "--sandbox-info",
+    is_flag=True,
+    help="Print which sandbox protections are active here, then exit.",
+)
 def run_snippet(
     file: str | None,
     setup_files: tuple[str, ...],
@@ -139,7 +160,7 @@ def run_snippet(
     prediction = expect if expect_file is None else _read(expect_file, "prediction file")
 
     try:
-        with Runner(limits, jobs=1) as runner:
+        with Runner(limits, jobs=1, preload=False) as runner:
             result = runner.run(code, setups=setups, requires=requires)
             judgement = None
             if prediction is not None:
@@ -187,9 +208,12 @@ def _print_human(result, judgement) -> None:
 def _print_json(result, judgement) -> None:
     exception = None
     if result.exception is not None:
-        exception = {"type": result.exception.type, "message": result.exception.message,
-                     "line": result.exception.line,
-                     "traceback": list(result.exception.traceback)}
+        exception = {
+            "type": result.exception.type,
+            "message": result.exception.message,
+            "line": result.exception.line,
+            "traceback": list(result.exception.traceback),
+        }
     payload = {
         "shown": result.shown,
         "stderr": result.stderr,

@@ -30,8 +30,7 @@ def clean_text(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text
     return "".join(
-        ch for ch in text.translate(_BIDI)
-        if ch in "\n\t" or unicodedata.category(ch) != "Cc"
+        ch for ch in text.translate(_BIDI) if ch in "\n\t" or unicodedata.category(ch) != "Cc"
     )
 
 

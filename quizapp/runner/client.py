@@ -31,6 +31,8 @@ STARTUP_TIMEOUT_S = 180.0
 # it is stuck and restarting it.
 REPLY_GRACE_S = 30.0
 
+WORKER_MODULE = "quizapp.runner.worker"
+
 _WORKER_CRASHED = "crashed: the runner's worker process died (it has been restarted)"
 _WORKER_STUCK = "stopped: the runner's worker stopped answering (it has been restarted)"
 
@@ -50,7 +52,7 @@ class _Pending:
 class _Worker:
     """One worker process and the thread that reads its replies."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, *, preload: bool = True) -> None:
         self.scratch = tempfile.mkdtemp(prefix="quizapp-runner-")
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         package_root = str(Path(__file__).resolve().parents[2])
@@ -62,9 +64,12 @@ class _Worker:
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONPATH": package_root,
             "QUIZAPP_RUNNER_JOBS": str(jobs),
+            "QUIZAPP_RUNNER_PRELOAD": "1" if preload else "0",
         }
+        if os.environ.get("QUIZAPP_RUNNER_WITHOUT"):
+            env["QUIZAPP_RUNNER_WITHOUT"] = os.environ["QUIZAPP_RUNNER_WITHOUT"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "quizapp.runner.worker", self.scratch],
+            [sys.executable, "-m", WORKER_MODULE, self.scratch],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
@@ -80,8 +85,7 @@ class _Worker:
         self.dead = threading.Event()
         self.info: dict = {}
         self.fatal: str | None = None
-        self.reader = threading.Thread(target=self._read, name="quizapp-runner-reader",
-                                       daemon=True)
+        self.reader = threading.Thread(target=self._read, name="quizapp-runner-reader", daemon=True)
         self.reader.start()
 
     def _read(self) -> None:
@@ -159,11 +163,16 @@ class Runner:
     the worker is warm, then runs one snippet. Safe to call from several threads. If
     the worker process dies, the runs in flight report it and the next run starts a
     fresh worker. ``jobs`` is how many snippets run in parallel (default: CPU cores).
+    ``preload=False`` skips the warm-up that makes each fork cheap (gc.freeze, huge
+    pages): right for a single run, as in ``quizapp run-snippet``.
     """
 
-    def __init__(self, limits: Limits | None = None, *, jobs: int | None = None) -> None:
+    def __init__(
+        self, limits: Limits | None = None, *, jobs: int | None = None, preload: bool = True
+    ) -> None:
         self.limits = limits or Limits()
         self.jobs = jobs or len(os.sched_getaffinity(0))
+        self.preload = preload
         self._worker: _Worker | None = None
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -184,7 +193,7 @@ class Runner:
             if worker is None or worker.dead.is_set():
                 if worker is not None:
                     worker.close(kill=True)
-                worker = self._worker = _Worker(self.jobs)
+                worker = self._worker = _Worker(self.jobs, preload=self.preload)
             return worker
 
     @property
@@ -259,9 +268,7 @@ class Runner:
         """
         limits = limits or self.limits
         if not self.wait_ready():
-            raise RunnerError(
-                f"the torch worker did not start within {STARTUP_TIMEOUT_S:g} s"
-            )
+            raise RunnerError(f"the torch worker did not start within {STARTUP_TIMEOUT_S:g} s")
         worker = self._current()
         if not worker.ready.is_set():  # a fresh worker after a crash
             self.wait_ready()
@@ -272,15 +279,17 @@ class Runner:
             worker.pending[job_id] = pending
         started = time.monotonic()
         try:
-            worker.send({
-                "op": "run",
-                "id": job_id,
-                "code": code,
-                "setups": list(setups),
-                "seed": seed,
-                "limits": limits.to_dict(),
-                "requires": list(requires),
-            })
+            worker.send(
+                {
+                    "op": "run",
+                    "id": job_id,
+                    "code": code,
+                    "setups": list(setups),
+                    "seed": seed,
+                    "limits": limits.to_dict(),
+                    "requires": list(requires),
+                }
+            )
         except (OSError, ValueError):
             pending.event.set()
         # The worker may queue this run behind `jobs` others, each up to its limit.

@@ -139,7 +139,7 @@ def logical_lines(text: str) -> list[str]:
             j += 1
             depth += _depth_changes(lines[j])
         if depth == 0 and j > i:
-            out.append(" ".join(line.strip() for line in lines[i:j + 1]))
+            out.append(" ".join(line.strip() for line in lines[i : j + 1]))
             i = j + 1
         else:
             out.append(lines[i])
@@ -245,8 +245,12 @@ def _describe(value: Value) -> str:
         case NoneValue():
             return "None"
         case Num(kind=kind):
-            return {"bool": "a bool", "int": "an int", "float": "a float",
-                    "complex": "a complex number"}[kind]
+            return {
+                "bool": "a bool",
+                "int": "an int",
+                "float": "a float",
+                "complex": "a complex number",
+            }[kind]
     return "a value"
 
 
@@ -281,17 +285,24 @@ def _compare(expected: Value, given: Value) -> _Issue:
     if isinstance(expected, Dtype) and isinstance(given, Dtype):
         if expected.name == given.name:
             return _OK
-        return _Issue(Verdict.WRONG, f"the dtype is torch.{expected.name}, you wrote torch.{given.name}")
+        return _Issue(
+            Verdict.WRONG, f"the dtype is torch.{expected.name}, you wrote torch.{given.name}"
+        )
     if isinstance(expected, NoneValue) and isinstance(given, NoneValue):
         return _OK
-    return _Issue(Verdict.WRONG, f"the snippet shows {_describe(expected)}, you wrote {_describe(given)}")
+    return _Issue(
+        Verdict.WRONG, f"the snippet shows {_describe(expected)}, you wrote {_describe(given)}"
+    )
 
 
 def _compare_numbers(expected: Num, given: Num) -> _Issue:
     if expected.kind != given.kind:
         if expected.value == given.value and "bool" not in (expected.kind, given.kind):
-            return _Issue(Verdict.WRONG, f"the snippet shows {_describe(expected)} ({expected.text}), "
-                                         f"you wrote {_describe(given)} ({given.text})")
+            return _Issue(
+                Verdict.WRONG,
+                f"the snippet shows {_describe(expected)} ({expected.text}), "
+                f"you wrote {_describe(given)} ({given.text})",
+            )
         return _Issue(Verdict.WRONG, f"the value is {expected.text}, you wrote {given.text}")
     if same_number(expected, given):
         return _OK
@@ -300,14 +311,19 @@ def _compare_numbers(expected: Num, given: Num) -> _Issue:
 
 def _compare_tensors(expected: Tensor, given: Tensor) -> _Issue:
     if expected.shape != given.shape:
-        return _Issue(Verdict.WRONG, f"the shape is {_fmt_shape(expected.shape)}, "
-                                     f"you wrote {_fmt_shape(given.shape)}")
+        return _Issue(
+            Verdict.WRONG,
+            f"the shape is {_fmt_shape(expected.shape)}, you wrote {_fmt_shape(given.shape)}",
+        )
     if expected.kind != given.kind:
         sample_e = _first_text(expected)
         sample_g = _first_text(given)
         example = f" ({sample_e} vs {sample_g})" if sample_e and sample_g else ""
-        return _Issue(Verdict.WRONG, f"the snippet shows {_KIND_PLURAL[expected.kind]}, "
-                                     f"you wrote {_KIND_PLURAL[given.kind]}{example}")
+        return _Issue(
+            Verdict.WRONG,
+            f"the snippet shows {_KIND_PLURAL[expected.kind]}, "
+            f"you wrote {_KIND_PLURAL[given.kind]}{example}",
+        )
     for (index, e), (_, g) in zip(expected.elements(), given.elements(), strict=True):
         if not same_number(e, g):
             where = f"element {_fmt_index(index)}" if index else "the value"
@@ -316,27 +332,38 @@ def _compare_tensors(expected: Tensor, given: Tensor) -> _Issue:
         if given.dtype is None:
             hint = f"dtype=torch.{expected.effective_dtype} is missing"
         elif expected.dtype is None:
-            hint = (f"the dtype is torch.{expected.effective_dtype} (the default, so it is not "
-                    f"printed), not torch.{given.dtype}")
+            hint = (
+                f"the dtype is torch.{expected.effective_dtype} (the default, so it is not "
+                f"printed), not torch.{given.dtype}"
+            )
         else:
-            hint = f"the dtype is torch.{expected.effective_dtype}, not torch.{given.effective_dtype}"
+            hint = (
+                f"the dtype is torch.{expected.effective_dtype}, not torch.{given.effective_dtype}"
+            )
         return _Issue(Verdict.CLOSE, f"right values, but {hint}")
     if expected.grad_fn != given.grad_fn:
         if given.grad_fn is None:
             hint = f"grad_fn=<{expected.grad_fn}> is missing"
         elif expected.grad_fn is None:
             hint = "this tensor has no grad_fn" + (
-                " (it is a leaf: requires_grad=True)" if expected.requires_grad else "")
+                " (it is a leaf: requires_grad=True)" if expected.requires_grad else ""
+            )
         else:
             hint = f"grad_fn is <{expected.grad_fn}>, not <{given.grad_fn}>"
         return _Issue(Verdict.CLOSE, f"right values, but {hint}")
     if expected.requires_grad != given.requires_grad:
-        hint = ("requires_grad=True is missing" if expected.requires_grad
-                else "this tensor does not require grad")
+        hint = (
+            "requires_grad=True is missing"
+            if expected.requires_grad
+            else "this tensor does not require grad"
+        )
         return _Issue(Verdict.CLOSE, f"right values, but {hint}")
     if (expected.device or "cpu") != (given.device or "cpu"):
-        return _Issue(Verdict.CLOSE, f"right values, but the tensor is on "
-                                     f"{expected.device or 'cpu'}, not {given.device or 'cpu'}")
+        return _Issue(
+            Verdict.CLOSE,
+            f"right values, but the tensor is on "
+            f"{expected.device or 'cpu'}, not {given.device or 'cpu'}",
+        )
     return _OK
 
 
@@ -349,15 +376,23 @@ def _compare_size(expected: Size, given: Value) -> _Issue:
     if isinstance(given, Size):
         if expected.dims == given.dims:
             return _OK
-        return _Issue(Verdict.WRONG, f"the size is torch.Size({list(expected.dims)}), "
-                                     f"you wrote torch.Size({list(given.dims)})")
-    if isinstance(given, Seq) and given.kind in ("tuple", "list") and all(
-        isinstance(d, Num) and d.kind == "int" for d in given.items
+        return _Issue(
+            Verdict.WRONG,
+            f"the size is torch.Size({list(expected.dims)}), "
+            f"you wrote torch.Size({list(given.dims)})",
+        )
+    if (
+        isinstance(given, Seq)
+        and given.kind in ("tuple", "list")
+        and all(isinstance(d, Num) and d.kind == "int" for d in given.items)
     ):
         dims = tuple(int(d.value) for d in given.items)  # type: ignore[union-attr]
         if dims == expected.dims:
-            return _Issue(Verdict.CLOSE, f"right sizes, but the snippet shows "
-                                         f"torch.Size({list(expected.dims)}), not a {given.kind}")
+            return _Issue(
+                Verdict.CLOSE,
+                f"right sizes, but the snippet shows "
+                f"torch.Size({list(expected.dims)}), not a {given.kind}",
+            )
         return _Issue(Verdict.WRONG, f"the size is torch.Size({list(expected.dims)})")
     return _Issue(Verdict.WRONG, f"the snippet shows a torch.Size, you wrote {_describe(given)}")
 
@@ -365,12 +400,16 @@ def _compare_size(expected: Size, given: Value) -> _Issue:
 def _compare_seqs(expected: Seq, given: Seq) -> _Issue:
     if expected.kind == "set" or given.kind == "set":
         if expected.kind != given.kind:
-            return _Issue(Verdict.WRONG, f"the snippet shows {_describe(expected)}, "
-                                         f"you wrote {_describe(given)}")
+            return _Issue(
+                Verdict.WRONG,
+                f"the snippet shows {_describe(expected)}, you wrote {_describe(given)}",
+            )
         return _compare_unordered(list(expected.items), list(given.items), "set")
     if len(expected.items) != len(given.items):
-        return _Issue(Verdict.WRONG, f"the {expected.kind} has {len(expected.items)} items, "
-                                     f"you wrote {len(given.items)}")
+        return _Issue(
+            Verdict.WRONG,
+            f"the {expected.kind} has {len(expected.items)} items, you wrote {len(given.items)}",
+        )
     issues = []
     for n, (e, g) in enumerate(zip(expected.items, given.items, strict=True)):
         issue = _compare(e, g)
@@ -380,14 +419,18 @@ def _compare_seqs(expected: Seq, given: Seq) -> _Issue:
                 break
     worst = _worst(issues)
     if worst.verdict is Verdict.CORRECT and expected.kind != given.kind:
-        return _Issue(Verdict.CLOSE, f"right items, but the snippet shows {_describe(expected)}, "
-                                     f"not {_describe(given)}")
+        return _Issue(
+            Verdict.CLOSE,
+            f"right items, but the snippet shows {_describe(expected)}, not {_describe(given)}",
+        )
     return worst
 
 
 def _compare_unordered(expected: list, given: list, what: str) -> _Issue:
     if len(expected) != len(given):
-        return _Issue(Verdict.WRONG, f"the {what} has {len(expected)} items, you wrote {len(given)}")
+        return _Issue(
+            Verdict.WRONG, f"the {what} has {len(expected)} items, you wrote {len(given)}"
+        )
     remaining = list(given)
     for e in expected:
         for i, g in enumerate(remaining):
@@ -401,11 +444,14 @@ def _compare_unordered(expected: list, given: list, what: str) -> _Issue:
 
 def _compare_mappings(expected: Mapping, given: Mapping) -> _Issue:
     if len(expected.items) != len(given.items):
-        return _Issue(Verdict.WRONG, f"the dict has {len(expected.items)} keys, "
-                                     f"you wrote {len(given.items)}")
+        return _Issue(
+            Verdict.WRONG, f"the dict has {len(expected.items)} keys, you wrote {len(given.items)}"
+        )
     issues = []
     for key, value in expected.items:
-        match = next((v for k, v in given.items if _compare(key, k).verdict is Verdict.CORRECT), None)
+        match = next(
+            (v for k, v in given.items if _compare(key, k).verdict is Verdict.CORRECT), None
+        )
         if match is None:
             return _Issue(Verdict.WRONG, "the dict's keys differ from yours")
         issue = _compare(value, match)
@@ -420,15 +466,19 @@ def _compare_atoms(expected: _Atom, given: _Atom) -> _Issue:
     if _norm(expected.text) == _norm(given.text):
         return _OK
     if expected.value is not None:
-        return _Issue(Verdict.WRONG, f"the snippet shows {_short(expected.text)}; "
-                                     f"your {_short(given.text)} does not read as a value")
-    return _Issue(Verdict.WRONG, f"the snippet shows {_short(expected.text)}, "
-                                 f"you wrote {_short(given.text)}")
+        return _Issue(
+            Verdict.WRONG,
+            f"the snippet shows {_short(expected.text)}; "
+            f"your {_short(given.text)} does not read as a value",
+        )
+    return _Issue(
+        Verdict.WRONG, f"the snippet shows {_short(expected.text)}, you wrote {_short(given.text)}"
+    )
 
 
 def _short(text: str, limit: int = 60) -> str:
     text = _norm(text)
-    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _compare_line(expected: str, given: str) -> _Issue:
@@ -436,7 +486,9 @@ def _compare_line(expected: str, given: str) -> _Issue:
     if len(e_atoms) != len(g_atoms):
         if _norm(expected) == _norm(given):
             return _OK
-        return _Issue(Verdict.WRONG, f"the snippet shows {_short(expected)}, you wrote {_short(given)}")
+        return _Issue(
+            Verdict.WRONG, f"the snippet shows {_short(expected)}, you wrote {_short(given)}"
+        )
     issues = [_compare_atoms(e, g) for e, g in zip(e_atoms, g_atoms, strict=True)]
     return _worst(issues)
 
@@ -451,10 +503,14 @@ def compare_output(expected: str, given: str, *, whose: str = "you wrote") -> Ju
         if not e_lines:
             issue = _Issue(Verdict.WRONG, "the snippet shows nothing")
         elif not g_lines:
-            issue = _Issue(Verdict.WRONG, f"the snippet shows {_short(expected)}; the answer is empty")
+            issue = _Issue(
+                Verdict.WRONG, f"the snippet shows {_short(expected)}; the answer is empty"
+            )
         else:
-            issue = _Issue(Verdict.WRONG, f"the snippet shows {_plural(len(e_lines), 'line')}, "
-                                          f"you wrote {len(g_lines)}")
+            issue = _Issue(
+                Verdict.WRONG,
+                f"the snippet shows {_plural(len(e_lines), 'line')}, you wrote {len(g_lines)}",
+            )
     else:
         issues = []
         for n, (e, g) in enumerate(zip(e_lines, g_lines, strict=True), start=1):
@@ -477,10 +533,16 @@ def _judgement(issue: _Issue, expected: str, given: str, whose: str) -> Judgemen
     explanation = " ".join(explanation.split())  # always one line
     diff: tuple[str, ...] = ()
     if issue.verdict is not Verdict.CORRECT:
-        diff = tuple(difflib.unified_diff(
-            expected.strip().splitlines(), given.strip().splitlines(),
-            "shown", "yours" if whose == "you wrote" else "your code", lineterm="", n=1,
-        ))
+        diff = tuple(
+            difflib.unified_diff(
+                expected.strip().splitlines(),
+                given.strip().splitlines(),
+                "shown",
+                "yours" if whose == "you wrote" else "your code",
+                lineterm="",
+                n=1,
+            )
+        )
     return Judgement(issue.verdict, explanation, expected.strip(), given.strip(), diff)
 
 
@@ -515,8 +577,11 @@ def parse_exception_prediction(text: str) -> tuple[str, bool] | None:
 
 
 def _names(exception: ExceptionInfo) -> set[str]:
-    return {exception.type, exception.qualified_type,
-            exception.qualified_type.removeprefix("builtins.")}
+    return {
+        exception.type,
+        exception.qualified_type,
+        exception.qualified_type.removeprefix("builtins."),
+    }
 
 
 def _base_names(exception: ExceptionInfo) -> list[str]:
@@ -529,9 +594,9 @@ _TOO_BROAD = {"Exception", "BaseException", "object"}
 def judge_exception(actual: ExceptionInfo, name: str) -> tuple[Verdict, str]:
     """An exception class named by the learner against the one really raised."""
     short = name.rsplit(".", 1)[-1]
-    if name in _names(actual) or (short == actual.type and (
-        "." not in name or actual.qualified_type.endswith(name)
-    )):
+    if name in _names(actual) or (
+        short == actual.type and ("." not in name or actual.qualified_type.endswith(name))
+    ):
         return Verdict.CORRECT, f"raised {actual.type}, as you said"
     raised = f"it raised {actual.type}"
     bases = _base_names(actual)
@@ -591,24 +656,44 @@ def judge_code(learner: RunResult, solution: RunResult) -> Judgement:
     prediction), or raises the same exception class when the solution raises.
     """
     if solution.exception is None and not solution.completed:
-        return Judgement(Verdict.WRONG, f"the solution itself did not finish: {solution.problem}",
-                         solution.shown, learner.shown)
+        return Judgement(
+            Verdict.WRONG,
+            f"the solution itself did not finish: {solution.problem}",
+            solution.shown,
+            learner.shown,
+        )
     if learner.status.value == "skipped":
         return Judgement(Verdict.WRONG, learner.problem or "not run", solution.shown, "")
     if solution.exception is not None:
         expected = _raised_text(solution.exception)
         if learner.exception is None or learner.limits_hit:
             why = learner.problem or f"your code shows {_short(learner.shown)}"
-            return Judgement(Verdict.WRONG, f"the solution raises {solution.exception.type}; {why}",
-                             expected, learner.shown.strip())
+            return Judgement(
+                Verdict.WRONG,
+                f"the solution raises {solution.exception.type}; {why}",
+                expected,
+                learner.shown.strip(),
+            )
         verdict, why = judge_exception(solution.exception, learner.exception.qualified_type)
-        return Judgement(verdict, why.replace("as you said", "like the solution"), expected,
-                         _raised_text(learner.exception))
+        return Judgement(
+            verdict,
+            why.replace("as you said", "like the solution"),
+            expected,
+            _raised_text(learner.exception),
+        )
     if learner.exception is not None and not learner.limits_hit:
         where = f" (line {learner.exception.line})" if learner.exception.line else ""
-        return Judgement(Verdict.WRONG, f"your code raised {learner.exception.headline}{where}",
-                         solution.shown.strip(), _raised_text(learner.exception))
+        return Judgement(
+            Verdict.WRONG,
+            f"your code raised {learner.exception.headline}{where}",
+            solution.shown.strip(),
+            _raised_text(learner.exception),
+        )
     if not learner.completed:
-        return Judgement(Verdict.WRONG, f"your code did not finish: {learner.problem}",
-                         solution.shown.strip(), learner.shown.strip())
+        return Judgement(
+            Verdict.WRONG,
+            f"your code did not finish: {learner.problem}",
+            solution.shown.strip(),
+            learner.shown.strip(),
+        )
     return compare_output(solution.shown, learner.shown, whose="your code shows")

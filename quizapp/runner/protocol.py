@@ -41,8 +41,8 @@ class FrameReader:
                 raise ProtocolError(f"frame of {size} bytes")
             if len(self._buffer) < _HEADER.size + size:
                 break
-            body = bytes(self._buffer[_HEADER.size:_HEADER.size + size])
-            del self._buffer[:_HEADER.size + size]
+            body = bytes(self._buffer[_HEADER.size : _HEADER.size + size])
+            del self._buffer[: _HEADER.size + size]
             try:
                 message = json.loads(body)
             except ValueError as exc:

@@ -19,7 +19,6 @@ import os
 import resource
 import signal
 import struct
-import sys
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -108,8 +107,9 @@ def setns(fd: int, nstype: int) -> None:
 def prctl(option: int, arg2: int = 0, arg3: int | ctypes.c_void_p = 0) -> None:
     libc = _c()
     _check(
-        libc.prctl(ctypes.c_int(option), ctypes.c_ulong(arg2), arg3, ctypes.c_ulong(0),
-                   ctypes.c_ulong(0)),
+        libc.prctl(
+            ctypes.c_int(option), ctypes.c_ulong(arg2), arg3, ctypes.c_ulong(0), ctypes.c_ulong(0)
+        ),
         "prctl",
     )
 
@@ -150,7 +150,9 @@ def landlock_abi() -> int:
     """The kernel's Landlock ABI version, 0 when Landlock is unavailable."""
     try:
         result = _c().syscall(
-            ctypes.c_long(SYS_LANDLOCK_CREATE_RULESET), None, ctypes.c_size_t(0),
+            ctypes.c_long(SYS_LANDLOCK_CREATE_RULESET),
+            None,
+            ctypes.c_size_t(0),
             ctypes.c_uint32(LANDLOCK_CREATE_RULESET_VERSION),
         )
     except (AttributeError, OSError):
@@ -168,8 +170,16 @@ def landlock_restrict_writes(writable_dir: str, *, network: bool, abi: int) -> N
     if abi < 1:
         raise OSError(errno.ENOSYS, "Landlock is not available")
     fs = (
-        FS_WRITE_FILE | FS_REMOVE_DIR | FS_REMOVE_FILE | FS_MAKE_CHAR | FS_MAKE_DIR
-        | FS_MAKE_REG | FS_MAKE_SOCK | FS_MAKE_FIFO | FS_MAKE_BLOCK | FS_MAKE_SYM
+        FS_WRITE_FILE
+        | FS_REMOVE_DIR
+        | FS_REMOVE_FILE
+        | FS_MAKE_CHAR
+        | FS_MAKE_DIR
+        | FS_MAKE_REG
+        | FS_MAKE_SOCK
+        | FS_MAKE_FIFO
+        | FS_MAKE_BLOCK
+        | FS_MAKE_SYM
     )
     if abi >= 2:
         fs |= FS_REFER
@@ -186,8 +196,12 @@ def landlock_restrict_writes(writable_dir: str, *, network: bool, abi: int) -> N
     libc = _c()
     buf = ctypes.create_string_buffer(attr, len(attr))
     ruleset = _check(
-        libc.syscall(ctypes.c_long(SYS_LANDLOCK_CREATE_RULESET), buf,
-                     ctypes.c_size_t(len(attr)), ctypes.c_uint32(0)),
+        libc.syscall(
+            ctypes.c_long(SYS_LANDLOCK_CREATE_RULESET),
+            buf,
+            ctypes.c_size_t(len(attr)),
+            ctypes.c_uint32(0),
+        ),
         "landlock_create_ruleset",
     )
     try:
@@ -197,17 +211,22 @@ def landlock_restrict_writes(writable_dir: str, *, network: bool, abi: int) -> N
             try:
                 rule = ctypes.create_string_buffer(struct.pack("=Qi", rights, fd), 12)
                 _check(
-                    libc.syscall(ctypes.c_long(SYS_LANDLOCK_ADD_RULE), ctypes.c_int(ruleset),
-                                 ctypes.c_int(LANDLOCK_RULE_PATH_BENEATH), rule,
-                                 ctypes.c_uint32(0)),
+                    libc.syscall(
+                        ctypes.c_long(SYS_LANDLOCK_ADD_RULE),
+                        ctypes.c_int(ruleset),
+                        ctypes.c_int(LANDLOCK_RULE_PATH_BENEATH),
+                        rule,
+                        ctypes.c_uint32(0),
+                    ),
                     "landlock_add_rule",
                 )
             finally:
                 os.close(fd)
         prctl(PR_SET_NO_NEW_PRIVS, 1)
         _check(
-            libc.syscall(ctypes.c_long(SYS_LANDLOCK_RESTRICT_SELF), ctypes.c_int(ruleset),
-                         ctypes.c_uint32(0)),
+            libc.syscall(
+                ctypes.c_long(SYS_LANDLOCK_RESTRICT_SELF), ctypes.c_int(ruleset), ctypes.c_uint32(0)
+            ),
             "landlock_restrict_self",
         )
     finally:
@@ -286,21 +305,26 @@ def _seccomp_program(*, processes: bool, network: bool) -> list[tuple[int, int, 
     label("deny_eperm")
     emit(_BPF_RET, _RET_ERRNO | errno.EPERM)
 
-    resolved = []
-    for index, (code, jt, jf, k) in enumerate(prog):
-        def target(j: object) -> int:
-            if isinstance(j, str):
-                offset = labels[j] - index - 1
-                assert 0 <= offset < 256, "seccomp jump out of range"
-                return offset
-            return int(j)  # type: ignore[call-overload]
-        resolved.append((code, target(jt), target(jf), k))
-    return resolved
+    def offset(target: object, index: int) -> int:
+        if not isinstance(target, str):
+            return int(target)  # type: ignore[call-overload]
+        jump = labels[target] - index - 1
+        assert 0 <= jump < 256, "seccomp jump out of range"
+        return jump
+
+    return [
+        (code, offset(jt, index), offset(jf, index), k)
+        for index, (code, jt, jf, k) in enumerate(prog)
+    ]
 
 
 class _SockFilter(ctypes.Structure):
-    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
-                ("k", ctypes.c_uint32)]
+    _fields_ = [
+        ("code", ctypes.c_uint16),
+        ("jt", ctypes.c_uint8),
+        ("jf", ctypes.c_uint8),
+        ("k", ctypes.c_uint32),
+    ]
 
 
 class _SockFprog(ctypes.Structure):
@@ -393,8 +417,13 @@ def probe_child_capabilities() -> dict:
     Tries a user + network namespace, Landlock and seccomp, in the order a snippet's
     process sets them up. Returns a dict for ``Capabilities``' child fields.
     """
-    found: dict = {"user_namespace": False, "net_namespace": False, "seccomp": False,
-                   "landlock_abi": landlock_abi(), "why_not": {}}
+    found: dict = {
+        "user_namespace": False,
+        "net_namespace": False,
+        "seccomp": False,
+        "landlock_abi": landlock_abi(),
+        "why_not": {},
+    }
     try:
         enter_user_namespace(CLONE_NEWNET)
         found["user_namespace"] = found["net_namespace"] = True
@@ -436,6 +465,22 @@ def probe_pid_namespace() -> tuple[bool, str]:
         return False, exc.strerror or str(exc)
     finally:
         os.close(own)
+
+
+def turned_off(caps: dict, why_not: dict) -> dict:
+    """Apply ``QUIZAPP_RUNNER_WITHOUT`` (a comma list of protections) to probed caps.
+
+    A diagnostic switch: turn protections off to see whether one of them is what breaks
+    a snippet on some machine. ``--sandbox-info`` then reports them as OFF. Names:
+    pid_namespace, user_namespace, net_namespace, landlock, seccomp.
+    """
+    for name in filter(None, os.environ.get("QUIZAPP_RUNNER_WITHOUT", "").split(",")):
+        name = name.strip().replace("-", "_")
+        key = "landlock_abi" if name == "landlock" else name
+        if key in caps:
+            caps[key] = 0 if key == "landlock_abi" else False
+            why_not[name] = "turned off by QUIZAPP_RUNNER_WITHOUT"
+    return caps
 
 
 def probe() -> Capabilities:
@@ -480,7 +525,8 @@ def probe() -> Capabilities:
         data = ast.literal_eval(b"".join(chunks).decode())
     except (ValueError, SyntaxError):
         data = {"why_not": {"probe": "the probe process failed"}}
-    return Capabilities.from_dict(data)
+    data.setdefault("why_not", {})
+    return Capabilities.from_dict(turned_off(data, data["why_not"]))
 
 
 def describe(caps: Capabilities, limits: Limits | None = None) -> list[Protection]:
@@ -489,31 +535,47 @@ def describe(caps: Capabilities, limits: Limits | None = None) -> list[Protectio
     why = caps.why_not
     cpu = f"{limits.effective_cpu_s:g} s"
     out = [
-        Protection("time limit", True, f"{limits.timeout_s:g} s wall clock; the process group is killed"),
+        Protection(
+            "time limit", True, f"{limits.timeout_s:g} s wall clock; the process group is killed"
+        ),
         Protection("CPU limit", True, f"{cpu} of CPU time (RLIMIT_CPU)"),
-        Protection("memory limit", True,
-                   f"{format_bytes(limits.memory_bytes)} on top of the warm worker (RLIMIT_DATA)"),
-        Protection("output limit", True, f"{format_bytes(limits.output_bytes)} shown, same for stderr"),
-        Protection("file limits", True,
-                   f"files up to {format_bytes(limits.file_bytes)}, {limits.open_files} open files;"
-                   " stdin is /dev/null; inherited descriptors closed"),
-        Protection("scratch folder", True,
-                   "a fresh folder as cwd, HOME and TMPDIR, removed afterwards; scrubbed environment"),
+        Protection(
+            "memory limit",
+            True,
+            f"{format_bytes(limits.memory_bytes)} on top of the warm worker (RLIMIT_DATA)",
+        ),
+        Protection(
+            "output limit", True, f"{format_bytes(limits.output_bytes)} shown, same for stderr"
+        ),
+        Protection(
+            "file limits",
+            True,
+            f"files up to {format_bytes(limits.file_bytes)}, {limits.open_files} open files;"
+            " stdin is /dev/null; inherited descriptors closed",
+        ),
+        Protection(
+            "scratch folder",
+            True,
+            "a fresh folder as cwd, HOME and TMPDIR, removed afterwards; scrubbed environment",
+        ),
         Protection(
             "process isolation",
             caps.pid_namespace,
             "own PID namespace: everything the snippet starts dies with it"
             if caps.pid_namespace
             else f"no PID namespace ({why.get('pid_namespace', 'unavailable')}); "
-                 "the process group is killed instead, an os.setsid() escapee may survive",
+            "the process group is killed instead, an os.setsid() escapee may survive",
         ),
         Protection(
             "no new processes",
             caps.seccomp and not limits.processes,
             "seccomp: fork fails, threads still work"
             if caps.seccomp and not limits.processes
-            else ("allowed by the limits" if limits.processes
-                  else f"seccomp unavailable ({why.get('seccomp', 'unknown')})"),
+            else (
+                "allowed by the limits"
+                if limits.processes
+                else f"seccomp unavailable ({why.get('seccomp', 'unknown')})"
+            ),
         ),
         Protection(
             "privileges dropped",
@@ -521,7 +583,7 @@ def describe(caps: Capabilities, limits: Limits | None = None) -> list[Protectio
             "own user namespace: no capabilities over the host"
             if caps.user_namespace
             else f"no user namespace ({why.get('user_namespace', 'unavailable')})"
-                 + ("; running as root!" if is_root() else ""),
+            + ("; running as root!" if is_root() else ""),
         ),
     ]
     if limits.network:
@@ -534,18 +596,25 @@ def describe(caps: Capabilities, limits: Limits | None = None) -> list[Protectio
             layers.append("seccomp: no inet sockets")
         if caps.landlock_abi >= 4:
             layers.append("Landlock: no TCP")
-        out.append(Protection(
-            "no network", bool(layers),
-            "; ".join(layers) if layers
-            else f"no network namespace ({why.get('net_namespace', 'unavailable')})",
-        ))
-    out.append(Protection(
-        "write only to scratch",
-        caps.landlock_abi >= 1,
-        f"Landlock ABI {caps.landlock_abi}: writes outside the scratch folder are denied"
-        if caps.landlock_abi >= 1
-        else f"no Landlock ({why.get('landlock', 'unavailable')}); files are protected only by permissions",
-    ))
+        out.append(
+            Protection(
+                "no network",
+                bool(layers),
+                "; ".join(layers)
+                if layers
+                else f"no network namespace ({why.get('net_namespace', 'unavailable')})",
+            )
+        )
+    out.append(
+        Protection(
+            "write only to scratch",
+            caps.landlock_abi >= 1,
+            f"Landlock ABI {caps.landlock_abi}: writes outside the scratch folder are denied"
+            if caps.landlock_abi >= 1
+            else f"no Landlock ({why.get('landlock', 'unavailable')}); "
+            "files are protected only by permissions",
+        )
+    )
     return out
 
 
@@ -556,7 +625,3 @@ def sandbox_info(limits: Limits | None = None) -> list[Protection]:
     nothing heavy. ``Runner.sandbox_info()`` gives the same for a running worker.
     """
     return describe(probe(), limits)
-
-
-def log_warning(message: str) -> None:
-    print(f"quizapp runner: {message}", file=sys.stderr)

@@ -22,19 +22,64 @@ from decimal import Decimal, InvalidOperation
 KINDS = ("bool", "int", "float", "complex")
 DEFAULT_DTYPE = {"bool": "bool", "int": "int64", "float": "float32", "complex": "complex64"}
 DTYPE_ALIASES = {
-    "float": "float32", "double": "float64", "half": "float16", "cfloat": "complex64",
-    "cdouble": "complex128", "chalf": "complex32", "int": "int32", "long": "int64",
+    "float": "float32",
+    "double": "float64",
+    "half": "float16",
+    "cfloat": "complex64",
+    "cdouble": "complex128",
+    "chalf": "complex32",
+    "int": "int32",
+    "long": "int64",
     "short": "int16",
 }
 DTYPE_KIND = {
-    **{name: "float" for name in (
-        "float16", "bfloat16", "float32", "float64", "float8_e4m3fn", "float8_e5m2",
-        "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn_x2")},
-    **{name: "int" for name in (
-        "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-        "qint8", "quint8", "qint32", "quint4x2", "quint2x4", "int1", "int2", "int3",
-        "int4", "int5", "int6", "int7", "uint1", "uint2", "uint3", "uint4", "uint5",
-        "uint6", "uint7")},
+    **{
+        name: "float"
+        for name in (
+            "float16",
+            "bfloat16",
+            "float32",
+            "float64",
+            "float8_e4m3fn",
+            "float8_e5m2",
+            "float8_e4m3fnuz",
+            "float8_e5m2fnuz",
+            "float8_e8m0fnu",
+            "float4_e2m1fn_x2",
+        )
+    },
+    **{
+        name: "int"
+        for name in (
+            "int8",
+            "int16",
+            "int32",
+            "int64",
+            "uint8",
+            "uint16",
+            "uint32",
+            "uint64",
+            "qint8",
+            "quint8",
+            "qint32",
+            "quint4x2",
+            "quint2x4",
+            "int1",
+            "int2",
+            "int3",
+            "int4",
+            "int5",
+            "int6",
+            "int7",
+            "uint1",
+            "uint2",
+            "uint3",
+            "uint4",
+            "uint5",
+            "uint6",
+            "uint7",
+        )
+    },
     "bool": "bool",
     **{name: "complex" for name in ("complex32", "complex64", "complex128")},
 }
@@ -162,8 +207,10 @@ class _Reader:
                 text = ("-" if sign < 0 else "") + inner.text.lstrip("+")
                 if inner.kind == "complex":
                     real, imag = inner.parts
-                    parts = (_negate(real) if sign < 0 else real,
-                             _negate(imag) if sign < 0 else imag)
+                    parts = (
+                        _negate(real) if sign < 0 else real,
+                        _negate(imag) if sign < 0 else imag,
+                    )
                     return Num("complex", sign * inner.value, text, parts)
                 return Num(inner.kind, sign * inner.value, text)
             raise Unreadable("sign on a non-number")
@@ -175,10 +222,12 @@ class _Reader:
         if isinstance(node, ast.Dict):
             if any(key is None for key in node.keys):
                 raise Unreadable("** in a dict")
-            return Mapping(tuple(
-                (self.read(k, depth + 1), self.read(v, depth + 1))  # type: ignore[arg-type]
-                for k, v in zip(node.keys, node.values, strict=True)
-            ))
+            return Mapping(
+                tuple(
+                    (self.read(k, depth + 1), self.read(v, depth + 1))  # type: ignore[arg-type]
+                    for k, v in zip(node.keys, node.values, strict=True)
+                )
+            )
         if isinstance(node, ast.Attribute):
             return self.dtype(node)
         if isinstance(node, ast.Call):
@@ -227,9 +276,11 @@ class _Reader:
             if node.keywords or len(node.args) > 1:
                 raise Unreadable("torch.Size takes one list")
             dims = self.read(node.args[0], depth + 1) if node.args else Seq("list")
-            if not (isinstance(dims, Seq) and dims.kind in ("list", "tuple") and all(
-                isinstance(d, Num) and d.kind == "int" for d in dims.items
-            )):
+            if not (
+                isinstance(dims, Seq)
+                and dims.kind in ("list", "tuple")
+                and all(isinstance(d, Num) and d.kind == "int" for d in dims.items)
+            ):
                 raise Unreadable("torch.Size takes a list of ints")
             return Size(tuple(int(d.value) for d in dims.items))  # type: ignore[union-attr]
         if name in ("tensor", "torch.tensor"):
@@ -268,9 +319,10 @@ class _Reader:
         nested = _nested(data)
         shape = _shape(nested)
         if size is not None:
-            if not (isinstance(size, Seq) and all(
-                isinstance(d, Num) and d.kind == "int" for d in size.items
-            )):
+            if not (
+                isinstance(size, Seq)
+                and all(isinstance(d, Num) and d.kind == "int" for d in size.items)
+            ):
                 raise Unreadable("size= takes a tuple of ints")
             shape = tuple(int(d.value) for d in size.items)  # type: ignore[union-attr]
         numbers = [n for _, n in Tensor(nested, shape, "bool", None).elements()]
@@ -282,8 +334,15 @@ class _Reader:
             kind = max((n.kind for n in numbers), key=KINDS.index)
         else:
             kind = "float"  # torch.tensor([]) is float32
-        return Tensor(nested, shape, kind, dtype.name if dtype else None,
-                      bool(requires_grad.value) or grad_fn is not None, grad_fn, device)
+        return Tensor(
+            nested,
+            shape,
+            kind,
+            dtype.name if dtype else None,
+            bool(requires_grad.value) or grad_fn is not None,
+            grad_fn,
+            device,
+        )
 
 
 def _nested(value: Value) -> object:

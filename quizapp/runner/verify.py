@@ -97,17 +97,29 @@ def verify_card(deck: Deck, card: Card, runner: Runner) -> CardCheck:
     )
     timing = {"duration_ms": result.duration_ms}
     if result.missing:
-        return check(CheckStatus.SKIPPED, reason="needs " + ", ".join(result.missing)
-                     + " (not installed); not verified", **timing)
+        return check(
+            CheckStatus.SKIPPED,
+            reason="needs " + ", ".join(result.missing) + " (not installed); not verified",
+            **timing,
+        )
     actual = describe_run(result)
 
     if card.kind is Kind.CODE:
         if result.completed:
             return check(CheckStatus.VERIFIED, actual=actual, **timing)
-        reason = ("the solution raised an exception" if result.status is RunStatus.RAISED
-                  else "the solution did not finish")
-        return check(CheckStatus.FAILED, reason=reason, expected="runs without error",
-                     actual=actual, explanation=result.problem or "", **timing)
+        reason = (
+            "the solution raised an exception"
+            if result.status is RunStatus.RAISED
+            else "the solution did not finish"
+        )
+        return check(
+            CheckStatus.FAILED,
+            reason=reason,
+            expected="runs without error",
+            actual=actual,
+            explanation=result.problem or "",
+            **timing,
+        )
 
     if card.raises:
         expected = f"raises {card.raises}"
@@ -116,8 +128,13 @@ def verify_card(deck: Deck, card: Card, runner: Runner) -> CardCheck:
         expected = card.answer or ""
         judgement = judge_prediction(result, expected)
     if judgement.correct:
-        return check(CheckStatus.VERIFIED, expected=expected, actual=actual,
-                     explanation=judgement.explanation, **timing)
+        return check(
+            CheckStatus.VERIFIED,
+            expected=expected,
+            actual=actual,
+            explanation=judgement.explanation,
+            **timing,
+        )
     if result.status is RunStatus.STOPPED:
         reason = "the snippet did not finish"
     elif card.raises:
@@ -126,8 +143,14 @@ def verify_card(deck: Deck, card: Card, runner: Runner) -> CardCheck:
         reason = "`answer` is close to the real output but not exact"
     else:
         reason = "`answer` does not match the real output"
-    return check(CheckStatus.FAILED, reason=reason, expected=expected, actual=actual,
-                 explanation=judgement.explanation, **timing)
+    return check(
+        CheckStatus.FAILED,
+        reason=reason,
+        expected=expected,
+        actual=actual,
+        explanation=judgement.explanation,
+        **timing,
+    )
 
 
 def verify_cards(
@@ -162,8 +185,9 @@ def verify_cards(
         active.wait_ready()
         # Twice as many requests in flight as parallel jobs, so the worker never idles
         # while this side judges a result.
-        with ThreadPoolExecutor(max_workers=2 * active.jobs,
-                                thread_name_prefix="quizapp-check") as pool:
+        with ThreadPoolExecutor(
+            max_workers=2 * active.jobs, thread_name_prefix="quizapp-check"
+        ) as pool:
             return list(pool.map(one, items))
     finally:
         if own:

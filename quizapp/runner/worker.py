@@ -17,6 +17,7 @@ keeps to one thread, and each child restores the default thread count.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import importlib.util
@@ -82,8 +83,9 @@ class Worker:
         self.scratch_base = scratch_base
         self.proto_in = proto_in
         self.proto_out = proto_out
-        self.jobs_max = max(1, int(os.environ.get("QUIZAPP_RUNNER_JOBS", "0") or 0)
-                            or len(os.sched_getaffinity(0)))
+        self.jobs_max = max(
+            1, int(os.environ.get("QUIZAPP_RUNNER_JOBS", "0") or 0) or len(os.sched_getaffinity(0))
+        )
         self.queue: list[Job] = []
         self.running: dict[int, Job] = {}  # pid -> job
         self.by_fd: dict[int, Job] = {}
@@ -115,7 +117,11 @@ class Worker:
             self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
         child_caps = self._probe_child()
         why_not.update(child_caps.pop("why_not", {}))
-        self.caps = sandbox.Capabilities(pid_namespace=pid_ok, why_not=why_not, **child_caps)
+        caps = sandbox.turned_off({"pid_namespace": pid_ok, **child_caps}, why_not)
+        if not caps["pid_namespace"] and self.own_pidns >= 0:
+            os.close(self.own_pidns)
+            self.own_pidns = -1
+        self.caps = sandbox.Capabilities(why_not=why_not, **caps)
 
         import torch  # the one place in quizapp that imports torch
 
@@ -123,13 +129,16 @@ class Worker:
         self.threads = torch.get_num_threads()
         torch.set_num_threads(1)
         self._warm_up()
-        protocol.write_frame(self.proto_out, {
-            "op": "ready",
-            "torch": torch.__version__,
-            "pid": os.getpid(),
-            "jobs": self.jobs_max,
-            "caps": self.caps.to_dict(),
-        })
+        protocol.write_frame(
+            self.proto_out,
+            {
+                "op": "ready",
+                "torch": torch.__version__,
+                "pid": os.getpid(),
+                "jobs": self.jobs_max,
+                "caps": self.caps.to_dict(),
+            },
+        )
 
     def _probe_child(self) -> dict:
         """What a snippet's process can do, tried in a throw-away fork (before torch)."""
@@ -149,8 +158,13 @@ class Worker:
         try:
             return json.loads(data)
         except ValueError:
-            return {"user_namespace": False, "net_namespace": False, "seccomp": False,
-                    "landlock_abi": 0, "why_not": {"probe": "the probe process failed"}}
+            return {
+                "user_namespace": False,
+                "net_namespace": False,
+                "seccomp": False,
+                "landlock_abi": 0,
+                "why_not": {"probe": "the probe process failed"},
+            }
 
     def _warm_up(self) -> None:
         """Load what snippets commonly touch, so each child does not pay for it."""
@@ -160,20 +174,33 @@ class Worker:
         import random  # noqa: F401
 
         torch = self.torch
-        for name in ("numpy", "numpy.random", "torch.nn", "torch.nn.functional",
-                     "torch.optim", "torch.utils.data", "torch.distributions"):
-            try:
+        for name in (
+            "numpy",
+            "numpy.random",
+            "torch.nn",
+            "torch.nn.functional",
+            "torch.optim",
+            "torch.utils.data",
+            "torch.distributions",
+        ):
+            with contextlib.suppress(ImportError):
                 __import__(name)
-            except ImportError:
-                pass
         if "numpy.random" in sys.modules:
             sys.modules["numpy.random"].seed(0)  # the lazy import cost 10 ms a child
         # Tiny single-threaded ops page in the tensor printing code paths.
-        for value in (torch.tensor([[1.0, 2.5], [3.0, 4.0]]), torch.tensor([1, 2]),
-                      torch.tensor([True]), torch.zeros(2, requires_grad=True) * 2,
-                      torch.tensor(1 + 2j), torch.Size([2, 3]), torch.float64):
+        for value in (
+            torch.tensor([[1.0, 2.5], [3.0, 4.0]]),
+            torch.tensor([1, 2]),
+            torch.tensor([True]),
+            torch.zeros(2, requires_grad=True) * 2,
+            torch.tensor(1 + 2j),
+            torch.Size([2, 3]),
+            torch.float64,
+        ):
             repr(value)
         torch.manual_seed(0)
+        if os.environ.get("QUIZAPP_RUNNER_PRELOAD", "1") == "0":
+            return  # one snippet and done: the steps below would not pay for themselves
         # Children would otherwise copy the whole heap on their first full garbage
         # collection (it writes to every object): measured 200 ms a fork.
         gc.collect()
@@ -262,10 +289,13 @@ class Worker:
             try:
                 self._spawn(job)
             except OSError as exc:
-                self._send(job, {
-                    "exit_code": None,
-                    "limits_hit": [f"could not start the snippet: {exc.strerror or exc}"],
-                })
+                self._send(
+                    job,
+                    {
+                        "exit_code": None,
+                        "limits_hit": [f"could not start the snippet: {exc.strerror or exc}"],
+                    },
+                )
 
     # --- one snippet ----------------------------------------------------------------
 
@@ -308,10 +338,8 @@ class Worker:
         try:
             code = self._child_inner(job, writers)
         except BaseException as exc:  # report setup failures; never run unprotected
-            try:
+            with contextlib.suppress(OSError):
                 os.write(3, json.dumps({"sandbox_error": f"{type(exc).__name__}: {exc}"}).encode())
-            except OSError:
-                pass
         finally:
             os._exit(code)
 
@@ -338,14 +366,16 @@ class Worker:
             sandbox.unshare(sandbox.CLONE_NEWNET)
         os.chdir(job.scratch)
         os.environ.clear()
-        os.environ.update({
-            "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "HOME": job.scratch,
-            "TMPDIR": job.scratch,
-            "LANG": "C.UTF-8",
-            "PYTHONHASHSEED": "0",
-            "PYTHONIOENCODING": "utf-8",
-        })
+        os.environ.update(
+            {
+                "PATH": "/usr/local/bin:/usr/bin:/bin",
+                "HOME": job.scratch,
+                "TMPDIR": job.scratch,
+                "LANG": "C.UTF-8",
+                "PYTHONHASHSEED": "0",
+                "PYTHONIOENCODING": "utf-8",
+            }
+        )
         tempfile.tempdir = job.scratch
         sys.dont_write_bytecode = True
         try:
@@ -355,8 +385,9 @@ class Worker:
             pass
         sandbox.set_rlimits(limits)
         if caps.landlock_abi:
-            sandbox.landlock_restrict_writes(job.scratch, network=limits.network,
-                                             abi=caps.landlock_abi)
+            sandbox.landlock_restrict_writes(
+                job.scratch, network=limits.network, abi=caps.landlock_abi
+            )
         if caps.seccomp:
             sandbox.install_seccomp(processes=limits.processes, network=limits.network)
 
@@ -369,10 +400,18 @@ class Worker:
         torch.manual_seed(job.seed)
         if "numpy.random" in sys.modules:
             sys.modules["numpy.random"].seed(job.seed % (1 << 32))
-        shown = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8",
-                                 errors="backslashreplace", write_through=True)
-        err = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
-                               errors="backslashreplace", write_through=True)
+        shown = io.TextIOWrapper(
+            io.FileIO(1, "w", closefd=False),
+            encoding="utf-8",
+            errors="backslashreplace",
+            write_through=True,
+        )
+        err = io.TextIOWrapper(
+            io.FileIO(2, "w", closefd=False),
+            encoding="utf-8",
+            errors="backslashreplace",
+            write_through=True,
+        )
         sys.stdout, sys.stderr = shown, err
         sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the child
         exception = execute(job.code, job.setups, shown=shown, setup_out=err)
@@ -383,10 +422,8 @@ class Worker:
             exc_errno = _errno_of(exception)
             if exc_errno is not None:
                 payload["errno"] = exc_errno
-        try:
+        with contextlib.suppress(OSError, ValueError):
             sys.stdout.flush()
-        except (OSError, ValueError):
-            pass
         os.write(3, json.dumps(payload).encode())
         return 0
 
@@ -413,7 +450,7 @@ class Worker:
         buffer = job.shown if stream == "shown" else job.stderr
         room = job.limits.output_bytes - len(buffer)
         if len(data) > room:
-            buffer += data[:max(room, 0)]
+            buffer += data[: max(room, 0)]
             self._kill(job, "output" if stream == "shown" else "stderr")
         else:
             buffer += data
@@ -464,16 +501,12 @@ class Worker:
             job.killed_for = reason
         self._killpg(job)
         if job.wait_status is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(job.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     def _killpg(self, job: Job) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(job.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
     def _finish_done(self) -> None:
         for pid, job in list(self.running.items()):
@@ -580,7 +613,7 @@ def _errno_of(exception: dict) -> int | None:
     message = exception.get("message", "")
     if message.startswith("[Errno "):
         try:
-            return int(message[7:message.index("]")])
+            return int(message[7 : message.index("]")])
         except ValueError:
             return None
     return None
@@ -647,6 +680,10 @@ def main(argv: list[str] | None = None) -> None:
         protocol.write_frame(proto_out, {"op": "fatal", "error": f"{type(exc).__name__}: {exc}"})
         raise SystemExit(1) from None
     worker.serve()
+    shutil.rmtree(scratch_base, ignore_errors=True)
+    # Skip interpreter teardown: unloading torch takes longer than everything else
+    # the worker does on the way out, and there is nothing left to flush.
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,12 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
+@pytest.fixture
+def process_tree():
+    """``descendants(pid)``: every live process below a pid."""
+    return descendants
+
+
 def scratch_entries(runner: Runner) -> list[str]:
     worker = runner._worker
     assert worker is not None

@@ -23,8 +23,10 @@ def test_a_last_expression_that_is_none_shows_nothing(runner):
 
 
 def test_setups_run_first_and_their_output_is_not_shown(runner):
-    result = runner.run("A.sum()", setups=["import torch\nprint('deck setup')",
-                                           "A = torch.tensor([[1, 2], [3, 4]])\nA"])
+    result = runner.run(
+        "A.sum()",
+        setups=["import torch\nprint('deck setup')", "A = torch.tensor([[1, 2], [3, 4]])\nA"],
+    )
     assert result.shown == "tensor(10)\n"
     assert "deck setup" in result.stderr
 
@@ -39,7 +41,12 @@ def test_an_exception_in_the_setup_says_so(runner):
 
 
 def test_traceback_holds_only_the_snippets_own_lines(runner):
-    code = "import torch\ndef pick(t):\n    return torch.index_select(t, 1, torch.tensor([[0]]))\npick(torch.zeros(2, 2))"
+    code = (
+        "import torch\n"
+        "def pick(t):\n"
+        "    return torch.index_select(t, 1, torch.tensor([[0]]))\n"
+        "pick(torch.zeros(2, 2))"
+    )
     exc = runner.run(code).exception
     assert exc.type == "IndexError"
     assert exc.qualified_type == "builtins.IndexError"
@@ -113,6 +120,7 @@ def test_core_modules_do_not_import_torch():
         "from quizapp.runner import sandbox_info\nsandbox_info()\n"
         "print(sorted(m for m in ('torch', 'textual', 'numpy') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert out.stdout.strip() == "[]"

@@ -38,22 +38,31 @@ def test_expect_prints_the_verdict_and_a_diff(cli, snippet):
     wrong = cli.invoke(main, ["run-snippet", str(snippet), "--expect", "tensor([1, 3])"])
     assert wrong.exit_code == 1
     assert wrong.stdout.splitlines()[0] == (
-        "✗ wrong: the snippet shows floats, you wrote integers (1. vs 1)")
+        "✗ wrong: the snippet shows floats, you wrote integers (1. vs 1)"
+    )
     assert "-tensor([1., 3.])" in wrong.stdout and "+tensor([1, 3])" in wrong.stdout
 
 
 def test_json_from_stdin_with_an_expect_file(cli, tmp_path):
     expect = tmp_path / "expect.txt"
     expect.write_text("tensor([1.0, 3.0])\n")
-    result = cli.invoke(main, ["run-snippet", "-", "--expect-file", str(expect), "--json"],
-                        input=INDEX_SELECT)
+    result = cli.invoke(
+        main, ["run-snippet", "-", "--expect-file", str(expect), "--json"], input=INDEX_SELECT
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["verdict"] == "correct"
     assert data["shown"] == "tensor([1., 3.])\n"
     assert data["exception"] is None and data["limits_hit"] == []
-    assert set(data) >= {"shown", "stderr", "exception", "verdict", "explanation",
-                         "duration_ms", "limits_hit"}
+    assert set(data) >= {
+        "shown",
+        "stderr",
+        "exception",
+        "verdict",
+        "explanation",
+        "duration_ms",
+        "limits_hit",
+    }
 
 
 def test_exit_3_when_it_raises_and_4_when_a_limit_stops_it(cli, tmp_path):
@@ -63,7 +72,8 @@ def test_exit_3_when_it_raises_and_4_when_a_limit_stops_it(cli, tmp_path):
     assert result.exit_code == 3
     assert result.stdout.startswith("before\nTraceback (snippet lines only):\n")
     assert result.stdout.rstrip().endswith(
-        "IndexError: index 5 is out of bounds for dimension 0 with size 2")
+        "IndexError: index 5 is out of bounds for dimension 0 with size 2"
+    )
 
     loop = tmp_path / "loop.py"
     loop.write_text("while True:\n    pass\n")
@@ -73,21 +83,32 @@ def test_exit_3_when_it_raises_and_4_when_a_limit_stops_it(cli, tmp_path):
 
 
 def test_card_runs_a_bundled_card_and_judges_a_raises_prediction(cli):
-    result = cli.invoke(main, ["run-snippet", "--card", "tensor-indexing/index-select-2d-index",
-                               "--expect", "raises IndexError"])
+    result = cli.invoke(
+        main,
+        [
+            "run-snippet",
+            "--card",
+            "tensor-indexing/index-select-2d-index",
+            "--expect",
+            "raises IndexError",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("✓ correct")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["run-snippet"], "give a FILE, - for stdin, or --card DECK/ID"),
-    (["run-snippet", "/nonexistent/snippet.py"], "cannot read snippet file"),
-    (["run-snippet", "x.py", "--expect", "1", "--expect-file", "f"], "not both"),
-    (["run-snippet", "--card", "no-such-deck/card"], "no deck named 'no-such-deck'"),
-    (["run-snippet", "--card", "tensor-indexing/nope"], "has no card 'nope'"),
-    (["run-snippet", "--card", "nodeck"], "expected DECK/ID"),
-    (["run-snippet", "x.py", "--timeout", "0"], "--timeout"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run-snippet"], "give a FILE, - for stdin, or --card DECK/ID"),
+        (["run-snippet", "/nonexistent/snippet.py"], "cannot read snippet file"),
+        (["run-snippet", "x.py", "--expect", "1", "--expect-file", "f"], "not both"),
+        (["run-snippet", "--card", "no-such-deck/card"], "no deck named 'no-such-deck'"),
+        (["run-snippet", "--card", "tensor-indexing/nope"], "has no card 'nope'"),
+        (["run-snippet", "--card", "nodeck"], "expected DECK/ID"),
+        (["run-snippet", "x.py", "--timeout", "0"], "--timeout"),
+    ],
+)
 def test_usage_errors_exit_2_without_a_traceback(cli, args, message):
     result = cli.invoke(main, args)
     assert result.exit_code == 2

@@ -50,11 +50,15 @@ CORRECT = [
     ("(1, 'x', None, True)", "(1,'x',None,True)"),
     ("sum: tensor(10)", "sum:   tensor(10)"),
     ("tensor([1, 2]) tensor([3, 4])", "tensor([1,2]) tensor([3,4])"),
-    ("Parameter containing:\ntensor([1., 2.], requires_grad=True)",
-     "Parameter containing:\ntensor([1., 2.], requires_grad=True)"),
+    (
+        "Parameter containing:\ntensor([1., 2.], requires_grad=True)",
+        "Parameter containing:\ntensor([1., 2.], requires_grad=True)",
+    ),
     ("tensor([0, 1, 2,  ..., 7, 8, 9])", "tensor([0, 1, 2, ..., 7, 8, 9])"),
-    ("torch.return_types.max(\nvalues=tensor([2, 4]),\nindices=tensor([1, 1]))",
-     "torch.return_types.max(values=tensor([2, 4]), indices=tensor([1, 1]))"),
+    (
+        "torch.return_types.max(\nvalues=tensor([2, 4]),\nindices=tensor([1, 1]))",
+        "torch.return_types.max(values=tensor([2, 4]), indices=tensor([1, 1]))",
+    ),
     ("3\n4", "3\n\n4\n"),
     ("0.30000000000000004", "0.30000000000000004"),
 ]
@@ -80,24 +84,51 @@ WRONG = [
 ]
 
 CLOSE = [
-    ("tensor([1., 3.], dtype=torch.float64)", "tensor([1., 3.])",
-     "right values, but dtype=torch.float64 is missing"),
-    ("tensor([1, 3], dtype=torch.int32)", "tensor([1, 3], dtype=torch.int16)",
-     "right values, but the dtype is torch.int32, not torch.int16"),
-    ("tensor([1., 3.])", "tensor([1., 3.], dtype=torch.float64)",
-     "the dtype is torch.float32 (the default, so it is not printed), not torch.float64"),
-    ("tensor([1., 3.], requires_grad=True)", "tensor([1., 3.])",
-     "right values, but requires_grad=True is missing"),
-    ("tensor([1., 3.])", "tensor([1., 3.], requires_grad=True)",
-     "right values, but this tensor does not require grad"),
-    ("tensor([2., 6.], grad_fn=<MulBackward0>)", "tensor([2., 6.])",
-     "right values, but grad_fn=<MulBackward0> is missing"),
-    ("tensor([2., 6.], grad_fn=<MulBackward0>)", "tensor([2., 6.], requires_grad=True)",
-     "right values, but grad_fn=<MulBackward0> is missing"),
-    ("tensor([2., 6.], grad_fn=<MulBackward0>)", "tensor([2., 6.], grad_fn=<AddBackward0>)",
-     "right values, but grad_fn is <MulBackward0>, not <AddBackward0>"),
-    ("torch.Size([2, 3])", "(2, 3)",
-     "right sizes, but the snippet shows torch.Size([2, 3]), not a tuple"),
+    (
+        "tensor([1., 3.], dtype=torch.float64)",
+        "tensor([1., 3.])",
+        "right values, but dtype=torch.float64 is missing",
+    ),
+    (
+        "tensor([1, 3], dtype=torch.int32)",
+        "tensor([1, 3], dtype=torch.int16)",
+        "right values, but the dtype is torch.int32, not torch.int16",
+    ),
+    (
+        "tensor([1., 3.])",
+        "tensor([1., 3.], dtype=torch.float64)",
+        "the dtype is torch.float32 (the default, so it is not printed), not torch.float64",
+    ),
+    (
+        "tensor([1., 3.], requires_grad=True)",
+        "tensor([1., 3.])",
+        "right values, but requires_grad=True is missing",
+    ),
+    (
+        "tensor([1., 3.])",
+        "tensor([1., 3.], requires_grad=True)",
+        "right values, but this tensor does not require grad",
+    ),
+    (
+        "tensor([2., 6.], grad_fn=<MulBackward0>)",
+        "tensor([2., 6.])",
+        "right values, but grad_fn=<MulBackward0> is missing",
+    ),
+    (
+        "tensor([2., 6.], grad_fn=<MulBackward0>)",
+        "tensor([2., 6.], requires_grad=True)",
+        "right values, but grad_fn=<MulBackward0> is missing",
+    ),
+    (
+        "tensor([2., 6.], grad_fn=<MulBackward0>)",
+        "tensor([2., 6.], grad_fn=<AddBackward0>)",
+        "right values, but grad_fn is <MulBackward0>, not <AddBackward0>",
+    ),
+    (
+        "torch.Size([2, 3])",
+        "(2, 3)",
+        "right sizes, but the snippet shows torch.Size([2, 3]), not a tuple",
+    ),
     ("torch.Size([2, 3])", "[2, 3]", "not a list"),
     ("(1, 2)", "[1, 2]", "right items, but the snippet shows a tuple, not a list"),
     ("tensor([1.], device='cuda:0')", "tensor([1.])", "on cuda:0, not cpu"),
@@ -129,26 +160,33 @@ def test_close(expected, prediction, why):
 
 
 INDEX_ERROR = ExceptionInfo(
-    "IndexError", "builtins.IndexError", "index_select(): Index is supposed to be a vector",
-    ("line 1, in <snippet>: torch.index_select(...)",), 1, "code",
+    "IndexError",
+    "builtins.IndexError",
+    "index_select(): Index is supposed to be a vector",
+    ("line 1, in <snippet>: torch.index_select(...)",),
+    1,
+    "code",
     ("builtins.LookupError", "builtins.Exception", "builtins.BaseException"),
 )
 RAISED = RunResult(exception=INDEX_ERROR)
 
 
-@pytest.mark.parametrize(("prediction", "expected", "why"), [
-    ("IndexError", Verdict.CORRECT, "raised IndexError, as you said"),
-    ("raises IndexError", Verdict.CORRECT, "as you said"),
-    ("  Raises IndexError ", Verdict.CORRECT, "as you said"),
-    ("IndexError: whatever message", Verdict.CORRECT, "as you said"),
-    ("builtins.IndexError", Verdict.CORRECT, "as you said"),
-    ("LookupError", Verdict.CLOSE, "right family: it raised IndexError, a kind of LookupError"),
-    ("KeyError", Verdict.CLOSE, "right family (LookupError), but it raised IndexError"),
-    ("Exception", Verdict.WRONG, "it raised IndexError, not Exception"),
-    ("ValueError", Verdict.WRONG, "it raised IndexError, not ValueError"),
-    ("raises RuntimeError", Verdict.WRONG, "it raised IndexError, not RuntimeError"),
-    ("tensor([1])", Verdict.WRONG, "the snippet raised IndexError: index_select()"),
-])
+@pytest.mark.parametrize(
+    ("prediction", "expected", "why"),
+    [
+        ("IndexError", Verdict.CORRECT, "raised IndexError, as you said"),
+        ("raises IndexError", Verdict.CORRECT, "as you said"),
+        ("  Raises IndexError ", Verdict.CORRECT, "as you said"),
+        ("IndexError: whatever message", Verdict.CORRECT, "as you said"),
+        ("builtins.IndexError", Verdict.CORRECT, "as you said"),
+        ("LookupError", Verdict.CLOSE, "right family: it raised IndexError, a kind of LookupError"),
+        ("KeyError", Verdict.CLOSE, "right family (LookupError), but it raised IndexError"),
+        ("Exception", Verdict.WRONG, "it raised IndexError, not Exception"),
+        ("ValueError", Verdict.WRONG, "it raised IndexError, not ValueError"),
+        ("raises RuntimeError", Verdict.WRONG, "it raised IndexError, not RuntimeError"),
+        ("tensor([1])", Verdict.WRONG, "the snippet raised IndexError: index_select()"),
+    ],
+)
 def test_exceptions(prediction, expected, why):
     judgement = judge_prediction(RAISED, prediction)
     assert judgement.verdict is expected
@@ -156,17 +194,24 @@ def test_exceptions(prediction, expected, why):
 
 
 def test_subclass_named_for_its_base_is_close():
-    runtime = ExceptionInfo("RuntimeError", "builtins.RuntimeError", "boom",
-                            bases=("builtins.Exception", "builtins.BaseException"))
+    runtime = ExceptionInfo(
+        "RuntimeError",
+        "builtins.RuntimeError",
+        "boom",
+        bases=("builtins.Exception", "builtins.BaseException"),
+    )
     judgement = judge_prediction(RunResult(exception=runtime), "NotImplementedError")
     assert judgement.verdict is Verdict.CLOSE
     assert "NotImplementedError is a kind of RuntimeError" in judgement.explanation
 
 
 def test_torch_exception_by_short_or_qualified_name():
-    oom = ExceptionInfo("OutOfMemoryError", "torch.OutOfMemoryError", "",
-                        bases=("builtins.RuntimeError", "builtins.Exception",
-                               "builtins.BaseException"))
+    oom = ExceptionInfo(
+        "OutOfMemoryError",
+        "torch.OutOfMemoryError",
+        "",
+        bases=("builtins.RuntimeError", "builtins.Exception", "builtins.BaseException"),
+    )
     for name in ("OutOfMemoryError", "torch.OutOfMemoryError", "raises torch.OutOfMemoryError"):
         assert judge_prediction(RunResult(exception=oom), name).verdict is Verdict.CORRECT
     assert judge_prediction(RunResult(exception=oom), "RuntimeError").verdict is Verdict.CLOSE
@@ -208,9 +253,19 @@ def test_multiline_values_are_one_logical_line():
 
 
 def test_reader_never_evaluates():
-    for text in ("__import__('os').system('true')", "tensor([1]).sum()", "[x for x in y]",
-                 "open('f')", "torch.zeros(2)", "lambda: 1", "tensor([1], foo=1)", "2 * 3",
-                 "tensor([1, ...])", "x", "!!python/object"):
+    for text in (
+        "__import__('os').system('true')",
+        "tensor([1]).sum()",
+        "[x for x in y]",
+        "open('f')",
+        "torch.zeros(2)",
+        "lambda: 1",
+        "tensor([1], foo=1)",
+        "2 * 3",
+        "tensor([1, ...])",
+        "x",
+        "!!python/object",
+    ):
         with pytest.raises(Unreadable):
             parse_value(text)
 
@@ -259,7 +314,7 @@ def test_judgement_to_dict():
 torch = pytest.importorskip("torch")
 
 DTYPES = {
-    "int64": (torch.int64, st.integers(-10**6, 10**6)),
+    "int64": (torch.int64, st.integers(-(10**6), 10**6)),
     "int32": (torch.int32, st.integers(-1000, 1000)),
     "bool": (torch.bool, st.booleans()),
     "float32": (torch.float32, st.floats(-1e6, 1e6, width=32, allow_nan=False)),
@@ -320,19 +375,30 @@ def test_a_changed_element_is_wrong(tensor, data):
         if tensor.grad_fn is not None:
             changed = changed * 1  # a grad_fn, though not the same: values decide first
     original, edited = repr(tensor), repr(changed)
-    assume(" ".join(original.split()).split("grad_fn")[0] != " ".join(edited.split()).split("grad_fn")[0])
+    assume(
+        " ".join(original.split()).split("grad_fn")[0]
+        != " ".join(edited.split()).split("grad_fn")[0]
+    )
     judgement = judge_prediction(shows(original), edited)
     assert judgement.verdict is Verdict.WRONG, (original, edited, judgement.explanation)
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=5)
-    | st.floats(allow_nan=False, allow_infinity=False),
-    lambda children: st.lists(children, max_size=3) | st.tuples(children, children)
-    | st.dictionaries(st.text(max_size=3), children, max_size=3),
-    max_leaves=8,
-))
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.text(max_size=5)
+        | st.floats(allow_nan=False, allow_infinity=False),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.tuples(children, children)
+            | st.dictionaries(st.text(max_size=3), children, max_size=3)
+        ),
+        max_leaves=8,
+    )
+)
 def test_python_literals_equal_their_own_repr(value):
     text = repr(value)
     assert compare_output(text, text).verdict is Verdict.CORRECT

@@ -46,11 +46,15 @@ def test_cpu_limit_stops_a_spinning_snippet(runner):
     assert took < 8
 
 
-@pytest.mark.parametrize("code", [
-    "blocks = []\nwhile True:\n    blocks.append(bytearray(10**7))",
-    "import torch\ntorch.empty(2**31, dtype=torch.float64).fill_(1)",
-    "import numpy\nnumpy.ones(10**9)",
-], ids=["python", "torch", "numpy"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "blocks = []\nwhile True:\n    blocks.append(bytearray(10**7))",
+        "import torch\ntorch.empty(2**31, dtype=torch.float64).fill_(1)",
+        "import numpy\nnumpy.ones(10**9)",
+    ],
+    ids=["python", "torch", "numpy"],
+)
 def test_memory_bomb_hits_the_memory_limit(runner, code):
     result, took = timed(runner, code)
     assert result.status is RunStatus.STOPPED
@@ -170,8 +174,11 @@ def test_write_outside_scratch_is_denied(runner, tmp_path):
 
 
 def test_file_size_limit(runner):
-    result, _ = timed(runner, "open('big', 'wb').write(b'x' * 2**20)",
-                      limits=Limits(timeout_s=2, file_bytes=2**16))
+    result, _ = timed(
+        runner,
+        "open('big', 'wb').write(b'x' * 2**20)",
+        limits=Limits(timeout_s=2, file_bytes=2**16),
+    )
     assert result.limits_hit == ("file size limit of 64 KiB reached",)
 
 
@@ -203,8 +210,11 @@ def test_killing_a_process_outside_is_impossible(runner):
 def test_environment_is_scrubbed_and_home_is_scratch(runner):
     os.environ["QUIZAPP_SECRET_FOR_TEST"] = "hunter2"
     try:
-        result, _ = timed(runner, "import os\nos.environ.get('QUIZAPP_SECRET_FOR_TEST'), "
-                                  "os.getcwd() == os.environ['HOME'] == os.environ['TMPDIR']")
+        result, _ = timed(
+            runner,
+            "import os\nos.environ.get('QUIZAPP_SECRET_FOR_TEST'), "
+            "os.getcwd() == os.environ['HOME'] == os.environ['TMPDIR']",
+        )
     finally:
         del os.environ["QUIZAPP_SECRET_FOR_TEST"]
     assert result.shown == "(None, True)\n"
@@ -212,8 +222,10 @@ def test_environment_is_scrubbed_and_home_is_scratch(runner):
 
 def test_threads_in_the_child_do_not_hang(runner):
     """pytorch#41197: a worker that used OpenMP before fork makes children hang."""
-    result, took = timed(runner, "import torch\na = torch.rand(800, 800)\n"
-                                 "(a @ a).shape, torch.get_num_threads() >= 1")
+    result, took = timed(
+        runner,
+        "import torch\na = torch.rand(800, 800)\n(a @ a).shape, torch.get_num_threads() >= 1",
+    )
     assert result.shown == "(torch.Size([800, 800]), True)\n"
     assert took < 4
 

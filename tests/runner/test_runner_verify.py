@@ -48,7 +48,8 @@ EXAMPLE = textwrap.dedent("""\
 
       - id: children-vs-modules
         kind: cloze
-        text: "`named_modules()` walks {{all submodules, recursively}}; `named_children()` stops at {{direct children}}."
+        text: "`named_modules()` walks {{all submodules, recursively}};
+          `named_children()` stops at {{direct children}}."
 
       - id: gather-diagonal
         kind: code
@@ -96,8 +97,11 @@ def test_the_format_example_deck_verifies(runner):
     seen = []
     checks = verify_cards(live, runner=runner, progress=seen.append)
     assert [c.status for c in checks] == [CheckStatus.VERIFIED] * 3
-    assert [c.card for c in checks] == ["index-select-column", "index-select-2d-index",
-                                       "gather-diagonal"]
+    assert [c.card for c in checks] == [
+        "index-select-column",
+        "index-select-2d-index",
+        "gather-diagonal",
+    ]
     assert sorted(c.card for c in seen) == sorted(c.card for c in checks)
     assert checks[0].actual == "tensor([1., 3.])"
     assert checks[1].actual.startswith("raises IndexError: ")

@@ -1,0 +1,60 @@
+"""Where the kernel refuses a protection, the runner degrades, works, and says so."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from quizapp.runner import Limits, Runner, RunnerError, RunStatus, sandbox_info
+from quizapp.runner import client as runner_client
+
+ALL_OFF = "pid_namespace,user_namespace,net_namespace,landlock,seccomp"
+SWITCHED = (
+    "process isolation",
+    "no new processes",
+    "privileges dropped",
+    "no network",
+    "write only to scratch",
+)
+
+
+def test_without_namespaces_landlock_or_seccomp(monkeypatch, process_tree):
+    monkeypatch.setenv("QUIZAPP_RUNNER_WITHOUT", ALL_OFF)
+    active = {p.protection: p.active for p in sandbox_info()}
+    assert not any(active[name] for name in SWITCHED)
+    assert active["time limit"] and active["memory limit"]
+
+    with Runner(Limits(timeout_s=1), jobs=1) as runner:
+        active = {p.protection: p for p in runner.sandbox_info()}
+        assert not any(active[name].active for name in SWITCHED)
+        assert "QUIZAPP_RUNNER_WITHOUT" in active["process isolation"].detail
+        assert runner.run("1 + 1").shown == "2\n"
+
+        start = time.monotonic()
+        result = runner.run("import time\ntime.sleep(30)")
+        assert result.limits_hit == ("stopped after 1 s (time limit)",)
+        assert time.monotonic() - start < 4
+
+        # Without a PID namespace, a child left in the process group holds the output
+        # pipe open; the worker waits briefly, then kills the group.
+        code = "import os, time\nif os.fork() == 0:\n    time.sleep(30)\nprint('parent done')"
+        result = runner.run(code, limits=Limits(timeout_s=3, processes=True))
+        assert result.status is RunStatus.COMPLETED
+        assert result.shown == "parent done\n"
+        deadline = time.monotonic() + 2
+        while process_tree(runner.worker_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert process_tree(runner.worker_pid) == []
+
+
+def test_a_worker_that_cannot_start_is_a_runner_error(monkeypatch):
+    monkeypatch.setattr(runner_client, "WORKER_MODULE", "quizapp.runner.no_such_module")
+    runner = Runner(jobs=1)
+    try:
+        with pytest.raises(RunnerError, match="the torch worker could not start: .*no_such_module"):
+            runner.run("1")
+    finally:
+        runner.close()
+    with pytest.raises(RunnerError, match="closed"):
+        runner.run("1")
