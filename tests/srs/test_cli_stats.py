@@ -141,4 +141,4 @@ def test_running_quizapp_stats_never_imports_torch(tmp_path):
     )
     env = {**__import__("os").environ, "QUIZAPP_DATA_DIR": str(tmp_path / "data")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert out.stdout.splitlines()[-1] == "LOADED"
+    assert out.stdout.splitlines()[-1].strip() == "LOADED"
