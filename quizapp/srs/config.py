@@ -113,7 +113,10 @@ class Config:
         if not isinstance(self.fuzz, bool):
             raise ConfigError("fuzz must be true or false")
         if not isinstance(self.learn_ahead, timedelta):
-            set_(self, "learn_ahead", timedelta(seconds=float(self.learn_ahead)))
+            try:
+                set_(self, "learn_ahead", timedelta(seconds=float(self.learn_ahead)))
+            except (TypeError, ValueError):
+                raise ConfigError("learn ahead must be a duration in seconds") from None
         if not timedelta(0) <= self.learn_ahead <= timedelta(hours=12):
             raise ConfigError("learn ahead must be between 0 and 12 hours")
         if self.timezone is not None:

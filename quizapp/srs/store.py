@@ -391,11 +391,11 @@ class Store:
         return self.item(study_key).state
 
     def history(self, study_key: str) -> list[dict[str, Any]]:
-        """The item's review log rows, oldest first (times as UTC datetimes)."""
+        """The item's review log rows in the order they were recorded (times as UTC datetimes)."""
         with self._lock:
             cursor = self._conn.execute(
                 "SELECT r.* FROM reviews r JOIN cards c ON c.id = r.card_id "
-                "WHERE c.key = ? ORDER BY r.reviewed_at, r.id",
+                "WHERE c.key = ? ORDER BY r.id",
                 [study_key],
             )
             names = [d[0] for d in cursor.description]
@@ -711,7 +711,9 @@ class Store:
         with self._read() as conn:
             keys = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, key, deck FROM cards")}
             rows = conn.execute(
-                "SELECT card_id, reviewed_at, rating FROM reviews ORDER BY card_id, reviewed_at, id"
+                # Commit order (ids only grow), not answer time: two processes whose
+                # clocks disagree may log an answer "before" the previous one.
+                "SELECT card_id, reviewed_at, rating FROM reviews ORDER BY card_id, id"
             ).fetchall()
         states: dict[str, CardState] = {}
         review = self.scheduler.review

@@ -72,3 +72,11 @@ def test_rebuild_with_new_settings_reschedules_every_card(db_path):
         assert store.rebuild() == 1
         after = store.state("basics/c0")
         assert after.interval < before.interval and after.reps == before.reps
+
+
+def test_an_answer_logged_with_an_earlier_clock_still_replays_exactly(store):
+    """Two processes whose clocks disagree: the log order, not the timestamps, is the truth."""
+    store.sync([DECK], now=T0)
+    store.grade("basics/c0", Rating.GOOD, now=T0 + timedelta(minutes=30))
+    store.grade("basics/c0", Rating.GOOD, now=T0 + timedelta(minutes=20))  # a slower clock
+    assert store.mismatches() == [] and store.rebuild() == 0

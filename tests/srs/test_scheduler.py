@@ -113,6 +113,8 @@ def test_format_interval_like_anki(delta, label):
         ({"new_limit": -1}, "new card limit"),
         ({"timezone": "Mars/Olympus"}, "unknown time zone"),
         ({"fuzz": "yes"}, "true or false"),
+        ({"learn_ahead": "soon"}, "learn ahead"),
+        ({"learn_ahead": 86400}, "between 0 and 12 hours"),
     ],
 )
 def test_bad_settings_get_a_plain_message(changes, message):
