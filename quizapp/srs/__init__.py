@@ -18,6 +18,20 @@ use by a shell::
         store.bury(key, now=now)                 # skip until tomorrow
         stats = store.stats(decks, now=now)      # .to_dict() for JSON
 
+The whole ``Store`` API (every ``now`` keyword-only):
+
+- ``Store.open(path, *, config=None, busy_timeout=10.0)``; ``close()``; context manager
+- ``sync(decks, *, now=None) -> SyncReport`` -- record the decks' cards
+- ``queue(decks=None, *, now, new_limit=None, review_limit=None, cram=False) -> StudyQueue``
+- ``preview(key, *, now) -> dict[Rating, datetime]``
+- ``grade(key, rating, *, now, answer=None, verdict=None, duration_ms=None, cram=False) -> GradeResult``
+- ``undo() -> str | None``; ``can_undo``
+- ``bury(key, *, now)``; ``set_suspended(key, suspended)``
+- ``item(key) -> Item``; ``state(key) -> CardState``; ``history(key) -> list[dict]``; ``decks()``
+- ``stats(decks=None, *, now) -> Stats``
+- ``config``; ``set_config(config)`` -- saved in the file, shared by every process
+- ``replay()``, ``mismatches()``, ``rebuild() -> int``, ``integrity_check() -> str``
+
 Rules worth knowing:
 
 - Every ``now`` is a timezone-aware datetime (naive ones raise ``ValueError``); the
