@@ -113,3 +113,26 @@ def test_an_empty_deck_selection_counts_nothing(store):
     store.grade("basics/c0", Rating.GOOD, now=T0)
     stats = store.stats([], now=T0)
     assert stats.decks == () and stats.reviews_today == 0 and stats.total.total == 0
+
+
+def test_study_days_follow_local_time_across_a_daylight_saving_change(db_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from quizapp.srs import Config, Store
+
+    ny = ZoneInfo("America/New_York")
+    with Store.open(db_path, config=Config(timezone="America/New_York")) as store:
+        store.sync([make_deck(n=3)], now=T0)
+        # Saturday 7 March 2026, 23:30 local; clocks go forward that night.
+        saturday = datetime(2026, 3, 7, 23, 30, tzinfo=ny)
+        store.grade("basics/c0", Rating.GOOD, now=saturday)
+        # 03:30 EDT on Sunday is still Saturday's study day (4 am rollover, local time)
+        sunday_early = datetime(2026, 3, 8, 3, 30, tzinfo=ny)
+        assert store.stats(now=sunday_early).reviews_today == 1
+        # 04:00 EDT starts Sunday: a new day, yesterday's review keeps the streak alive
+        sunday = datetime(2026, 3, 8, 4, 0, tzinfo=ny)
+        stats = store.stats(now=sunday)
+        assert stats.reviews_today == 0 and stats.streak == 1
+        assert stats.day_start == sunday
+        assert [day for day, _n in stats.forecast][:2] == ["2026-03-08", "2026-03-09"]
