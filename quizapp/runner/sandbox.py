@@ -367,6 +367,41 @@ def die_with_parent() -> None:
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
+PR_CAPBSET_DROP = 24
+PR_SET_SECUREBITS = 28
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+# NOROOT and NO_SETUID_FIXUP, each with its lock: uid 0 no longer means privilege,
+# not even after an exec.
+_SECUREBITS = 0b1111
+_CAP_VERSION_3 = 0x20080522
+_CAP_LAST = 63
+
+
+def drop_capabilities() -> None:
+    """Drop every capability, for good: bounding set, ambient, effective, permitted.
+
+    Matters most where there is no user namespace and the app runs as root (a Docker
+    container's default): the snippet stays uid 0 for file ownership but can no
+    longer override permissions, raise its limits, mount, trace or signal others, and
+    regains nothing by exec'ing a binary. Raises OSError when the kernel refuses.
+    """
+    prctl(PR_SET_SECUREBITS, _SECUREBITS)
+    for cap in range(_CAP_LAST + 1):
+        try:
+            prctl(PR_CAPBSET_DROP, cap)
+        except OSError as exc:
+            if exc.errno != errno.EINVAL:  # EINVAL: no such capability on this kernel
+                raise
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+    header = struct.pack("=Ii", _CAP_VERSION_3, 0)
+    data = bytes(24)  # two empty {effective, permitted, inheritable} sets
+    _check(
+        _c().capset(ctypes.create_string_buffer(header, 8), ctypes.create_string_buffer(data, 24)),
+        "capset",
+    )
+
+
 # --- what is active -----------------------------------------------------------------
 
 
@@ -388,6 +423,7 @@ class Capabilities:
     landlock_abi: int
     seccomp: bool
     why_not: dict
+    cap_drop: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -396,6 +432,7 @@ class Capabilities:
             "net_namespace": self.net_namespace,
             "landlock_abi": self.landlock_abi,
             "seccomp": self.seccomp,
+            "cap_drop": self.cap_drop,
             "why_not": dict(self.why_not),
         }
 
@@ -407,6 +444,7 @@ class Capabilities:
             net_namespace=bool(data.get("net_namespace")),
             landlock_abi=int(data.get("landlock_abi", 0)),
             seccomp=bool(data.get("seccomp")),
+            cap_drop=bool(data.get("cap_drop")),
             why_not={str(k): str(v) for k, v in dict(data.get("why_not", {})).items()},
         )
 
@@ -434,6 +472,12 @@ def probe_child_capabilities() -> dict:
             found["net_namespace"] = True
         except OSError as exc2:
             found["why_not"]["net_namespace"] = exc2.strerror or str(exc2)
+    try:
+        drop_capabilities()
+        found["cap_drop"] = True
+    except OSError as exc:
+        found["cap_drop"] = False
+        found["why_not"]["cap_drop"] = exc.strerror or str(exc)
     if seccomp_supported():
         try:
             install_seccomp(processes=False, network=False)
@@ -472,7 +516,7 @@ def turned_off(caps: dict, why_not: dict) -> dict:
 
     A diagnostic switch: turn protections off to see whether one of them is what breaks
     a snippet on some machine. ``--sandbox-info`` then reports them as OFF. Names:
-    pid_namespace, user_namespace, net_namespace, landlock, seccomp.
+    pid_namespace, user_namespace, net_namespace, landlock, seccomp, cap_drop.
     """
     for name in filter(None, os.environ.get("QUIZAPP_RUNNER_WITHOUT", "").split(",")):
         name = name.strip().replace("-", "_")
@@ -579,11 +623,8 @@ def describe(caps: Capabilities, limits: Limits | None = None) -> list[Protectio
         ),
         Protection(
             "privileges dropped",
-            caps.user_namespace,
-            "own user namespace: no capabilities over the host"
-            if caps.user_namespace
-            else f"no user namespace ({why.get('user_namespace', 'unavailable')})"
-            + ("; running as root!" if is_root() else ""),
+            caps.user_namespace or caps.cap_drop,
+            _privileges(caps),
         ),
     ]
     if limits.network:
@@ -616,6 +657,20 @@ def describe(caps: Capabilities, limits: Limits | None = None) -> list[Protectio
         )
     )
     return out
+
+
+def _privileges(caps: Capabilities) -> str:
+    why = caps.why_not
+    parts = []
+    if caps.user_namespace:
+        parts.append("own user namespace: no capabilities over the host")
+    else:
+        parts.append(f"no user namespace ({why.get('user_namespace', 'unavailable')})")
+    if caps.cap_drop:
+        parts.append("all capabilities dropped")
+    elif is_root():
+        parts.append(f"capabilities kept ({why.get('cap_drop', 'unknown')}): running as root!")
+    return "; ".join(parts)
 
 
 def sandbox_info(limits: Limits | None = None) -> list[Protection]:

@@ -384,6 +384,8 @@ class Worker:
         except OSError:
             pass
         sandbox.set_rlimits(limits)
+        if caps.cap_drop:
+            sandbox.drop_capabilities()
         if caps.landlock_abi:
             sandbox.landlock_restrict_writes(
                 job.scratch, network=limits.network, abi=caps.landlock_abi

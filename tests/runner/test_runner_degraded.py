@@ -9,7 +9,7 @@ import pytest
 from quizapp.runner import Limits, Runner, RunnerError, RunStatus, sandbox_info
 from quizapp.runner import client as runner_client
 
-ALL_OFF = "pid_namespace,user_namespace,net_namespace,landlock,seccomp"
+ALL_OFF = "pid_namespace,user_namespace,net_namespace,landlock,seccomp,cap_drop"
 SWITCHED = (
     "process isolation",
     "no new processes",
@@ -58,3 +58,23 @@ def test_a_worker_that_cannot_start_is_a_runner_error(monkeypatch):
         runner.close()
     with pytest.raises(RunnerError, match="closed"):
         runner.run("1")
+
+
+def test_without_a_user_namespace_capabilities_are_still_dropped(monkeypatch):
+    monkeypatch.setenv("QUIZAPP_RUNNER_WITHOUT", "user_namespace")
+    with Runner(Limits(timeout_s=2), jobs=1) as runner:
+        active = {p.protection: p for p in runner.sandbox_info()}
+        assert active["privileges dropped"].active
+        assert "all capabilities dropped" in active["privileges dropped"].detail
+        code = (
+            "import resource\n"
+            "big = resource.RLIM_INFINITY\n"
+            "resource.setrlimit(resource.RLIMIT_DATA, (big, big))"
+        )
+        result = runner.run(code)
+        assert result.exception is not None
+        assert result.exception.type == "ValueError"
+        assert (
+            runner.run("open('/proc/self/status').read().count('CapEff:\t0000000000000000')").shown
+            == "1\n"
+        )

@@ -207,6 +207,16 @@ def test_killing_a_process_outside_is_impossible(runner):
     assert result.exception.type in ("ProcessLookupError", "PermissionError")
 
 
+def test_the_snippet_cannot_raise_its_own_limits(runner):
+    code = (
+        "import resource\n"
+        "big = resource.RLIM_INFINITY\n"
+        "resource.setrlimit(resource.RLIMIT_DATA, (big, big))"
+    )
+    result, _ = timed(runner, code)
+    assert result.exception.type == "ValueError"
+
+
 def test_environment_is_scrubbed_and_home_is_scratch(runner):
     os.environ["QUIZAPP_SECRET_FOR_TEST"] = "hunter2"
     try:
