@@ -142,3 +142,39 @@ def test_running_quizapp_stats_never_imports_torch(tmp_path):
     env = {**__import__("os").environ, "QUIZAPP_DATA_DIR": str(tmp_path / "data")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.splitlines()[-1].strip() == "LOADED"
+
+
+def test_text_columns_line_up(run, tmp_path):
+    other = tmp_path / "other.yaml"
+    other.write_text("deck: a-much-longer-deck-name\ncards:\n  - {id: a, kind: flash, front: f, back: b}\n")
+    result = run("--db", tmp_path / "p.db", "--from", EXAMPLE, "--from", other)
+    assert result.exit_code == 0, result.output
+    table = result.output.split("\n\n")[0].splitlines()
+    assert [line.split()[0] for line in table] == ["deck", "tensor-indexing", "a-much-longer-deck-name", "total"]
+    assert len({len(line) for line in table}) == 1
+    header = table[0]
+    for line in table[1:]:  # every number ends under the end of its heading
+        for heading in ("new", "learning", "due", "young", "mature", "suspended"):
+            end = header.index(heading) + len(heading)
+            assert line[end - 1].isdigit() and line[end:end + 1] in (" ", "")
+
+
+def test_rebuild_repairs_a_damaged_cache_from_the_command_line(run, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "p.db"
+    deck = load_deck(EXAMPLE)
+    now = datetime.now(timezone.utc)
+    with Store.open(db) as store:
+        store.sync([deck], now=now)
+        key = store.queue([deck], now=now).keys[0]
+        store.grade(key, Rating.EASY, now=now)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE cards SET state = 0, due = NULL, reps = 0")
+    conn.commit()
+    conn.close()
+    result = run("--db", db, "--from", EXAMPLE, "--rebuild", "--json")
+    assert result.exit_code == 0
+    assert "1 card(s) updated" in result.output
+    with Store.open(db) as store:
+        assert store.state(key).reps == 1 and store.mismatches() == []
