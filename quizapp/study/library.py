@@ -39,6 +39,9 @@ class Backend(Protocol):
 
     def counts(self, slugs: Sequence[str], now: datetime) -> dict[str, DeckCounts]: ...
 
+    def total(self, slugs: Sequence[str], now: datetime) -> DeckCounts:
+        """What studying all of ``slugs`` at once would ask (daily limits apply once)."""
+
     def progress(self, slugs: Sequence[str], *, cram: bool) -> Progress: ...
 
 
@@ -75,6 +78,9 @@ class Library:
             DeckRow(s, counts.get(s.deck.slug, DeckCounts()) if s.deck else DeckCounts())
             for s in self.sources
         ]
+
+    def total(self) -> DeckCounts:
+        return self.backend.total([d.slug for d in self.decks], self.clock())
 
     def session(self, slugs: Sequence[str] | None = None, *, cram: bool = False) -> StudySession:
         """A session over the given decks (all decks when None)."""
@@ -164,17 +170,17 @@ class StoreBackend:
         self.store.sync(decks, now=now)
 
     def counts(self, slugs: Sequence[str], now: datetime) -> dict[str, DeckCounts]:
+        return {slug: self.total([slug], now) for slug in slugs}
+
+    def total(self, slugs: Sequence[str], now: datetime) -> DeckCounts:
         from quizapp.srs import QueueKind
 
-        out = {}
-        for slug in slugs:
-            queue = self.store.queue([slug], now=now, new_limit=self.new_limit)
-            out[slug] = DeckCounts(
-                new=queue.count(QueueKind.NEW),
-                learning=queue.count(QueueKind.LEARNING) + queue.count(QueueKind.LEARN_AHEAD),
-                due=queue.count(QueueKind.REVIEW),
-            )
-        return out
+        queue = self.store.queue(list(slugs), now=now, new_limit=self.new_limit)
+        return DeckCounts(
+            new=queue.count(QueueKind.NEW),
+            learning=queue.count(QueueKind.LEARNING) + queue.count(QueueKind.LEARN_AHEAD),
+            due=queue.count(QueueKind.REVIEW),
+        )
 
     def progress(self, slugs: Sequence[str], *, cram: bool) -> StoreProgress:
         return StoreProgress(self.store, slugs, cram=cram, new_limit=self.new_limit)

@@ -17,12 +17,11 @@ from quizapp.study.session import Clock, utcnow
 from quizapp.study.trust import TrustList
 from quizapp.tui.commands import StudyCommands
 from quizapp.tui.screens.home import HomeScreen
-from quizapp.tui.screens.study import StudyScreen
-from quizapp.tui.screens.summary import SummaryScreen
 
 if TYPE_CHECKING:
     from quizapp.deck.discover import DeckSource
     from quizapp.srs import Store
+    from quizapp.tui.screens.study import StudyScreen
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
@@ -104,9 +103,16 @@ class QuizApp(App[None]):
                 hint = f" Next due in {format_interval(when - self.clock())}." + hint
             self.notify(f"Nothing due in {title}.{hint}", title="All done")
             return
+        # Imported here so the home screen draws without the study screen's code
+        # (and Pygments) loaded.
+        from quizapp.tui.screens.study import StudyScreen
+
         self.push_screen(StudyScreen(session, title=title, cram=cram))
 
     def on_study_screen_finished(self, event: StudyScreen.Finished) -> None:
+        from quizapp.tui.screens.study import StudyScreen
+        from quizapp.tui.screens.summary import SummaryScreen
+
         session = event.session
         if not isinstance(self.screen, StudyScreen):
             return
@@ -121,6 +127,25 @@ class QuizApp(App[None]):
                 left=session.left,
             )
         )
+
+    # -- the editor ------------------------------------------------------------------
+
+    def run_editor(self, command: list[str]) -> bool:
+        """Hand the terminal to an editor; True when it ran (whatever it exited with)."""
+        import subprocess
+
+        from textual.app import SuspendNotSupported
+
+        try:
+            with self.suspend():
+                subprocess.run(command, check=False)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor.", severity="warning")
+            return False
+        except OSError as exc:
+            self.notify(f"Could not start the editor ({command[0]}): {exc.strerror or exc}", severity="error")
+            return False
+        return True
 
     # -- trust -----------------------------------------------------------------------
 

@@ -377,3 +377,38 @@ async def test_untrusted_deck_asks_once_and_remembers(build, tmp_path, db_path):
         await type_text(pilot, "x", "enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "TrustScreen"  # changed file: asked again
+
+
+async def test_edit_opens_editor_at_the_card_and_reloads(build, tmp_path, monkeypatch):
+    deck = write_deck(tmp_path, "edit", FLASH + FLASH.replace("id: dim", "id: dim2"))
+    monkeypatch.setenv("EDITOR", "myeditor --wait")
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = build(deck)
+    commands: list[list[str]] = []
+
+    def fake_editor(command: list[str]) -> bool:
+        commands.append(command)
+        deck.write_text(deck.read_text().replace("what is `dim`?", "what does `dim` choose?", 1))
+        return True
+
+    app.run_editor = fake_editor
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert commands == [["myeditor", "--wait", f"+{screen.item.card.line}", str(deck)]]
+        assert "what does dim choose?" in screen_text(app)
+        assert screen.item.card.id == "dim"
+
+        def broken_editor(command: list[str]) -> bool:
+            deck.write_text("deck: edit\ncards: [\n")
+            return True
+
+        app.run_editor = broken_editor
+        await pilot.press("o")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MessageScreen"
+        assert "edit.yaml:" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "what does dim choose?" in screen_text(app)  # the old version stays

@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from quizapp.study.library import DeckCounts, DeckRow
+from quizapp.study.library import DeckRow
 from quizapp.tui.widgets.status import StatusLine
 
 KEYS_HELP = [
@@ -42,16 +42,25 @@ class HomeScreen(Screen):
         yield StatusLine()
         yield Footer()
 
+    NUMBER_COLUMNS = (("New", "new"), ("Learn", "learning"), ("Due", "due"), ("Cards", "cards"))
+
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        names = [s.deck.title if s.deck else f"✗ {s.path.name}" for s in self.app.library.sources]
-        table.add_column("Deck", key="deck", width=min(max(map(len, names), default=4), 60))
-        table.add_column("New", key="new", width=5)
-        table.add_column("Learn", key="learning", width=5)
-        table.add_column("Due", key="due", width=5)
-        table.add_column("Cards", key="cards", width=5)
+        self._rows: list[DeckRow] = []
+        self._deck_width = 0
         self.refresh_rows()
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        if self._deck_width != self._fit_deck_width():
+            self.refresh_rows()
+
+    def _fit_deck_width(self) -> int:
+        """The deck column takes what the count columns leave, up to the longest title."""
+        names = [s.deck.title if s.deck else f"✗ {s.path.name}" for s in self.app.library.sources]
+        longest = max(map(len, names), default=4)
+        # 2x2 screen padding, 2 for the scrollbar, 7 per count column (5 + cell padding).
+        room = self.size.width - 4 - 2 - 7 * len(self.NUMBER_COLUMNS) - 2
+        return max(16, min(longest, room))
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()
@@ -64,8 +73,11 @@ class HomeScreen(Screen):
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         self._rows = self.app.library.rows()
-        table.clear()
-        total = DeckCounts()
+        self._deck_width = self._fit_deck_width()
+        table.clear(columns=True)
+        table.add_column("Deck", key="deck", width=self._deck_width)
+        for label, key in self.NUMBER_COLUMNS:
+            table.add_column(label, key=key, width=5)
         for i, row in enumerate(self._rows):
             deck = row.deck
             if deck is None:
@@ -75,7 +87,6 @@ class HomeScreen(Screen):
                     key=str(i),
                 )
                 continue
-            total += row.counts
             table.add_row(
                 Content(deck.title),
                 _count(row.counts.new, "$text-primary"),
@@ -84,6 +95,7 @@ class HomeScreen(Screen):
                 Content.styled(str(len(deck.cards)), "$text-muted"),
                 key=str(i),
             )
+        total = self.app.library.total()
         if self._rows:
             table.move_cursor(row=min(max(cursor, 0), len(self._rows) - 1))
         self.query_one("#total", Static).update(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 from dataclasses import dataclass
 
 from textual import on, work
@@ -373,14 +372,8 @@ class StudyScreen(Screen):
         if path is None:
             self.app.notify("This deck has no file to open.", severity="warning")
             return
-        command = editor_command(str(path), item.card.line)
-        try:
-            with self.app.suspend():
-                subprocess.run(command, check=False)
-        except (OSError, subprocess.SubprocessError) as exc:
-            self.app.notify(f"Could not start the editor ({command[0]}): {exc}", severity="error")
-            return
-        self.reload_deck(item)
+        if self.app.run_editor(editor_command(str(path), item.card.line)):
+            self.reload_deck(item)
 
     def reload_deck(self, item: StudyItem) -> None:
         try:
