@@ -240,7 +240,13 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; takes the write lock up front so it never deadlocks."""
+        """One write transaction, taking SQLite's write lock up front.
+
+        Not sqlite-utils' ``atomic()``: its plain (deferred) BEGIN reads first and
+        upgrades to a write later, and in WAL mode that upgrade fails at once with
+        "database is locked" when another process wrote in between, busy timeout or
+        not. BEGIN IMMEDIATE waits for the lock (up to the busy timeout) instead.
+        """
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
