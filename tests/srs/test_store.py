@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import re
 import sqlite3
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
@@ -134,13 +136,39 @@ def test_a_folder_is_refused(tmp_path):
 
 
 def test_an_unreadable_file_is_refused(tmp_path):
-    if os.geteuid() == 0:
-        pytest.skip("root reads every file")
     path = tmp_path / "locked.db"
     path.write_bytes(b"x")
     path.chmod(0)
-    with pytest.raises(StoreError, match="cannot read"):
-        Store.open(path)
+    if os.geteuid() != 0:
+        with pytest.raises(StoreError, match="cannot read"):
+            Store.open(path)
+        return
+    # Root reads every file (CI runs as root): try it in a forked child that has
+    # given up root, with everything it needs already imported.
+    for folder in (tmp_path, *tmp_path.parents):  # let the child reach the file
+        if folder == Path(tempfile.gettempdir()):
+            break
+        folder.chmod(folder.stat().st_mode | 0o011)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop root, try to open, report, exit without cleanup
+        message = "no error"
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            Store.open(path)
+        except StoreError as exc:
+            message = str(exc)
+        except BaseException as exc:  # report anything else to the parent's assertion
+            message = f"{type(exc).__name__}: {exc}"
+        os.write(write_end, message.encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        message = pipe.read().decode()
+    os.waitpid(pid, 0)
+    assert "cannot read" in message, message
+    assert path.read_bytes() == b"x"
 
 
 def test_a_folder_that_cannot_be_created_gives_a_message(tmp_path):
