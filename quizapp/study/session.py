@@ -232,8 +232,9 @@ class StudySession:
         """Take back the last grade and ask that item again, first."""
         if not self.log:
             return None
-        outcome = self.log.pop()
+        outcome = self.log[-1]
         self.progress.undo(outcome.item.study_key, now=self.clock())
+        self.log.pop()
         self.refresh()
         self._queue = [outcome.item] + [i for i in self._queue if i.study_key != outcome.item.study_key]
         self.mark_shown()

@@ -412,3 +412,19 @@ async def test_edit_opens_editor_at_the_card_and_reloads(build, tmp_path, monkey
         await pilot.press("escape")
         await pilot.pause()
         assert "what does dim choose?" in screen_text(app)  # the old version stays
+
+
+async def test_undo_refused_by_the_store_is_a_notice(build, tmp_path, db_path, clock):
+    app = build(write_deck(tmp_path, "two", FLASH + FLASH.replace("id: dim", "id: dim2")))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        await pilot.press("space", "4")
+        await pilot.pause()
+        # Another quizapp grades the same card meanwhile: this one's undo must refuse.
+        with Store.open(db_path) as other:
+            other.grade("two/dim", 3, now=clock())
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.item.card.id == "dim2"
+        assert screen.session.done == 1
+        assert any("Cannot undo" in str(n.message) for n in app._notifications)

@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from quizapp.deck.loader import DeckLoadError
 from quizapp.deck.models import Kind
+from quizapp.srs import StoreError
 from quizapp.study.answers import (
     Rating,
     Verdict,
@@ -327,7 +328,11 @@ class StudyScreen(Screen):
     def action_grade(self, rating: int) -> None:
         if self.phase != "answered" or self.item is None:
             return
-        outcome = self.session.grade(Rating(rating), verdict=self.verdict, answer=self.answer_text)
+        try:
+            outcome = self.session.grade(Rating(rating), verdict=self.verdict, answer=self.answer_text)
+        except StoreError as exc:
+            self.app.notify(f"Not saved: {exc}", severity="error", timeout=8)
+            return
         if outcome.leech:
             self.app.notify(
                 f"{outcome.item.card.key} is a leech (forgotten 8 times): suspended. "
@@ -338,7 +343,11 @@ class StudyScreen(Screen):
         self.show_item()
 
     def action_undo(self) -> None:
-        outcome = self.session.undo()
+        try:
+            outcome = self.session.undo()
+        except StoreError as exc:
+            self.app.notify(f"Cannot undo: {exc}", severity="error", timeout=8)
+            return
         if outcome is None:
             self.app.notify("Nothing to undo in this session.")
             return
@@ -346,7 +355,11 @@ class StudyScreen(Screen):
         self.show_item()
 
     def action_skip(self) -> None:
-        item = self.session.skip()
+        try:
+            item = self.session.skip()
+        except StoreError as exc:
+            self.app.notify(f"Cannot skip: {exc}", severity="error", timeout=8)
+            return
         if item is not None:
             self.app.notify(f"Skipped {item.card.id}: back tomorrow.")
         self.show_item()
