@@ -26,7 +26,9 @@ class CheckResult:
     stopped a snippet or the worker crashed.
     """
 
-    judgement: Judgement
+    judgement: Judgement | None
+    """None when the snippet could not run at all (a module it needs is missing):
+    the learner compares with the deck's answer and grades themself."""
     mine: str
     real: str
     note: str | None = None
@@ -73,6 +75,11 @@ def _note(result: RunResult) -> str | None:
     return None
 
 
+def _stated(card: Card) -> str:
+    """The deck's own answer to a predict card."""
+    return card.answer if card.answer is not None else f"raises {card.raises}"
+
+
 def _judgement(j) -> Judgement:
     return Judgement(Verdict(str(j.verdict)), j.explanation, j.expected)
 
@@ -108,6 +115,8 @@ class RunnerChecker:
         from quizapp.runner import judge_prediction
 
         result = self._run(card.code or "", deck, card)
+        if result.missing:
+            return CheckResult(None, prediction, _stated(card), result.problem)
         return CheckResult(
             _judgement(judge_prediction(result, prediction)), prediction, _shown(result), _note(result)
         )
@@ -116,6 +125,8 @@ class RunnerChecker:
         from quizapp.runner import judge_code
 
         mine = self._run(code, deck, card)
+        if mine.missing:
+            return CheckResult(None, code, card.solution or "", mine.problem)
         solution = self._run(card.solution or "", deck, card)
         note = _note(mine) or _note(solution)
         return CheckResult(_judgement(judge_code(mine, solution)), _shown(mine), _shown(solution), note)

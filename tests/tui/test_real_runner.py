@@ -32,6 +32,11 @@ CARDS = """
   prompt: Take the diagonal of A as a column.
   setup: A = torch.tensor([[1, 2], [3, 4]])
   solution: torch.gather(A, 1, torch.tensor([[0], [1]]))
+- id: needs-module
+  kind: predict
+  requires: [no_such_module_xyz]
+  code: no_such_module_xyz.answer()
+  answer: "42"
 """
 
 
@@ -68,9 +73,16 @@ async def test_real_runner_session(build, tmp_path, db_path):
         assert "✓ correct" in text
         await pilot.press("enter")
         await pilot.pause()
-    assert [(k, r, v) for k, r, _, v in reviews(db_path)][:4] == [
+        # A card whose module is missing is not judged: the learner grades it.
+        text = await check(pilot, "42")
+        assert "Not checked: not run: needs no_such_module_xyz" in text
+        assert pilot.app.screen.proposed == 3
+        await pilot.press("3")
+        await pilot.pause()
+    assert [(k, r, v) for k, r, _, v in reviews(db_path)][:5] == [
         ("live/column", 1, "wrong"),
         ("live/bad-index", 3, "correct"),
         ("live/spin", 1, "wrong"),
         ("live/diag", 3, "correct"),
+        ("live/needs-module", 3, None),
     ]

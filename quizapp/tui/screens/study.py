@@ -282,6 +282,15 @@ class StudyScreen(Screen):
         self.query_one("#checking").display = False
         card = item.card
         j = result.judgement
+        if j is None:
+            answer_title = "Deck's answer" if item.kind is Kind.PREDICT else "Solution"
+            self.show_verdict(
+                None,
+                f"Not checked: {result.note}. Compare and grade yourself.",
+                pair=("Yours", answer.strip(), answer_title, result.real),
+                explain=card.explain,
+            )
+            return
         if item.kind is Kind.PREDICT:
             pair = ("Your prediction", answer.strip(), "Actual", result.real)
             self.show_verdict(j.verdict, j.explanation, pair=pair, note=result.note, explain=card.explain)
