@@ -106,3 +106,22 @@ def test_trust_prompt(snap_compare, build, tmp_path, size, monkeypatch):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=ask)
+
+
+async def _check_predict(pilot) -> None:
+    await pilot.press("enter")
+    await pilot.pause()
+    await type_text(pilot, "tensor([1, 3])", "enter")
+    await settle(pilot)
+
+
+def test_light_theme(snap_compare, build, tmp_path):
+    app = build(one_card_deck(tmp_path, "predict"), theme="light")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_check_predict)
+
+
+def test_no_color(snap_compare, build, tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = build(one_card_deck(tmp_path, "predict"))
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_check_predict)
