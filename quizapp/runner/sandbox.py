@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import os
 import resource
 import signal
@@ -375,7 +376,16 @@ PR_CAP_AMBIENT_CLEAR_ALL = 4
 # not even after an exec.
 _SECUREBITS = 0b1111
 _CAP_VERSION_3 = 0x20080522
-_CAP_LAST = 63
+
+
+@functools.cache
+def cap_last() -> int:
+    """The highest capability number this kernel knows (read once, before forking)."""
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return 63
 
 
 def drop_capabilities() -> None:
@@ -387,7 +397,7 @@ def drop_capabilities() -> None:
     regains nothing by exec'ing a binary. Raises OSError when the kernel refuses.
     """
     prctl(PR_SET_SECUREBITS, _SECUREBITS)
-    for cap in range(_CAP_LAST + 1):
+    for cap in range(cap_last() + 1):
         try:
             prctl(PR_CAPBSET_DROP, cap)
         except OSError as exc:

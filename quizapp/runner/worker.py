@@ -115,6 +115,7 @@ class Worker:
             why_not.setdefault("pid_namespace", why)
         if pid_ok:
             self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+        sandbox.cap_last()  # cached now, so no child reads it
         child_caps = self._probe_child()
         why_not.update(child_caps.pop("why_not", {}))
         caps = sandbox.turned_off({"pid_namespace": pid_ok, **child_caps}, why_not)
