@@ -244,9 +244,11 @@ class Runner:
         self.close()
 
     def __del__(self) -> None:
+        # A runner dropped without close(): do not leave a torch process behind.
         worker = getattr(self, "_worker", None)
         if worker is not None and worker.process.poll() is None:
             worker.process.kill()
+            shutil.rmtree(worker.scratch, ignore_errors=True)
 
     # --- running --------------------------------------------------------------------
 

@@ -402,3 +402,25 @@ def test_a_changed_element_is_wrong(tensor, data):
 def test_python_literals_equal_their_own_repr(value):
     text = repr(value)
     assert compare_output(text, text).verdict is Verdict.CORRECT
+
+
+ALPHABET = st.sampled_from(
+    list("tensor([1., 2])torch.Size,dtype=<>'\"\n :-+ejnaif{}...IndexErorraises_")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(ALPHABET, max_size=60), st.text(ALPHABET, max_size=60))
+def test_any_text_gets_a_judgement_never_an_error(shown, prediction):
+    judgement = judge_prediction(RunResult(shown=shown), prediction)
+    assert judgement.verdict in Verdict
+    assert judgement.explanation and "\n" not in judgement.explanation
+    assert judge_prediction(RunResult(shown=shown), shown).verdict is Verdict.CORRECT
+
+
+def test_deeply_nested_answers_are_refused_not_crashed():
+    deep = "[" * 5000 + "]" * 5000
+    assert judge_prediction(shows("[[1]]"), deep).verdict is Verdict.WRONG
+    assert judge_prediction(shows(deep), deep).verdict is Verdict.CORRECT
+    huge = "tensor([" + ", ".join(["1"] * 100_000) + "])"
+    assert judge_prediction(shows(huge), huge).verdict is Verdict.CORRECT
