@@ -1,7 +1,9 @@
 """Hostile snippets: each ends by itself, within a bound, and leaves nothing behind.
 
-Every test uses the ``clean_after`` fixture, which checks that no process and no
-scratch folder is left and that the next snippet runs normally.
+Every test asserts how the run ended, the verdict a learner would get, and the time it
+took; the ``clean_after`` fixture then checks that no process and no scratch folder is
+left and that the next snippet runs normally. Tests that rely on a protection the
+kernel refuses here are skipped with the reason (``--sandbox-info`` says the same).
 """
 
 from __future__ import annotations
@@ -14,36 +16,58 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.runner import Limits, RunStatus
+from quizapp.runner import Limits, RunStatus, Verdict, judge_prediction
 
 pytestmark = pytest.mark.usefixtures("clean_after")
 
 
-def timed(runner, code, **kw):
+def timed(runner, code, *, bound: float = 4.0, **kw):
     start = time.monotonic()
     result = runner.run(code, **kw)
-    return result, time.monotonic() - start
+    took = time.monotonic() - start
+    assert took < bound, f"took {took:.1f} s"
+    return result, took
+
+
+def assert_did_not_finish(result, why: str) -> None:
+    judgement = judge_prediction(result, "None")
+    assert judgement.verdict is Verdict.WRONG
+    assert judgement.explanation == f"the snippet did not finish: {why}"
+
+
+def assert_raised(result, name: str) -> None:
+    assert result.status is RunStatus.RAISED, result
+    assert result.exception.type == name
+    assert judge_prediction(result, f"raises {name}").verdict is Verdict.CORRECT
+    assert judge_prediction(result, "None").verdict is Verdict.WRONG
+
+
+def needs(runner, capability: str) -> None:
+    caps = runner.capabilities()
+    if not getattr(caps, capability):
+        pytest.skip(f"{capability} is not available here: {caps.why_not.get(capability)}")
 
 
 def test_infinite_loop_stops_at_the_time_limit(runner):
     result, took = timed(runner, "while True:\n    pass")
     assert result.status is RunStatus.STOPPED
     assert result.limits_hit == ("stopped after 1.5 s (time limit)",)
-    assert 1.4 < took < 4
+    assert took > 1.4
+    assert_did_not_finish(result, "stopped after 1.5 s (time limit)")
 
 
 def test_sleep_stops_at_the_time_limit(runner):
-    result, took = timed(runner, "import time\nprint('going to sleep')\ntime.sleep(60)")
+    result, _ = timed(runner, "import time\nprint('going to sleep')\ntime.sleep(60)")
     assert result.limits_hit == ("stopped after 1.5 s (time limit)",)
     assert result.shown == "going to sleep\n"
-    assert took < 4
+    assert_did_not_finish(result, "stopped after 1.5 s (time limit)")
 
 
 def test_cpu_limit_stops_a_spinning_snippet(runner):
     limits = Limits(timeout_s=10, cpu_s=1)
-    result, took = timed(runner, "while True:\n    pass", limits=limits)
+    result, _ = timed(runner, "while True:\n    pass", limits=limits, bound=8)
     assert result.limits_hit == ("stopped after 1 s of CPU time (CPU limit)",)
-    assert took < 8
+    assert_did_not_finish(result, "stopped after 1 s of CPU time (CPU limit)")
 
 
 @pytest.mark.parametrize(
@@ -56,41 +80,42 @@ def test_cpu_limit_stops_a_spinning_snippet(runner):
     ids=["python", "torch", "numpy"],
 )
 def test_memory_bomb_hits_the_memory_limit(runner, code):
-    result, took = timed(runner, code)
+    result, _ = timed(runner, code)
     assert result.status is RunStatus.STOPPED
-    assert "memory limit of 256 MiB reached" in result.limits_hit
-    assert result.exception is not None
-    assert took < 4
+    assert result.limits_hit == ("memory limit of 256 MiB reached",)
+    assert result.exception is not None  # MemoryError, or torch's allocation error
+    assert_did_not_finish(result, "memory limit of 256 MiB reached")
 
 
 def test_output_flood_is_cut(runner):
-    result, took = timed(runner, "while True:\n    print('x' * 1000)")
+    result, _ = timed(runner, "while True:\n    print('x' * 1000)")
     assert result.limits_hit == ("output cut at 64 KiB",)
     assert 60_000 < len(result.shown) <= 64 * 1024
-    assert took < 4
+    assert_did_not_finish(result, "output cut at 64 KiB")
 
 
 def test_stderr_flood_is_cut(runner):
     result, _ = timed(runner, "import sys\nwhile True:\n    sys.stderr.write('x' * 1000)")
     assert result.limits_hit == ("stderr cut at 64 KiB",)
     assert len(result.stderr) <= 64 * 1024
+    assert_did_not_finish(result, "stderr cut at 64 KiB")
 
 
 def test_fork_bomb_cannot_fork(runner):
-    result, took = timed(runner, "import os\nwhile True:\n    os.fork()")
-    assert result.status is RunStatus.RAISED
-    assert result.exception.type == "BlockingIOError"
-    assert took < 4
+    needs(runner, "seccomp")
+    result, _ = timed(runner, "import os\nwhile True:\n    os.fork()")
+    assert_raised(result, "BlockingIOError")
 
 
 def test_subprocess_is_refused(runner):
+    needs(runner, "seccomp")
     result, _ = timed(runner, "import subprocess\nsubprocess.run(['true'])")
-    assert result.exception is not None
-    assert result.exception.type in ("BlockingIOError", "PermissionError", "OSError")
+    assert_raised(result, "BlockingIOError")
 
 
 def test_setsid_escapees_die_with_the_snippet(runner):
     """With processes allowed, children that leave the session still die with it."""
+    needs(runner, "pid_namespace")
     code = (
         "import os, time\n"
         "for _ in range(3):\n"
@@ -102,26 +127,24 @@ def test_setsid_escapees_die_with_the_snippet(runner):
         "time.sleep(0.2)\n"
         "print('parent done')"
     )
-    result, took = timed(runner, code, limits=Limits(timeout_s=3, processes=True))
+    result, _ = timed(runner, code, limits=Limits(timeout_s=3, processes=True), bound=3)
     assert result.completed, result
-    assert result.shown == "parent done\n"
-    assert took < 3
+    assert judge_prediction(result, "parent done").verdict is Verdict.CORRECT
 
 
 def test_segfault_is_reported_as_a_crash(runner):
-    result, took = timed(runner, "import ctypes\nprint('before')\nctypes.string_at(0)")
+    result, _ = timed(runner, "import ctypes\nprint('before')\nctypes.string_at(0)")
     assert result.limits_hit == ("crashed: segmentation fault",)
     assert result.signal == 11
     assert result.shown == "before\n"
-    assert took < 4
+    assert_did_not_finish(result, "crashed: segmentation fault")
 
 
 def test_sys_exit_after_output_is_an_exception(runner):
     result, _ = timed(runner, "import sys\nprint('some output')\nsys.exit(3)")
     assert result.shown == "some output\n"
-    assert result.status is RunStatus.RAISED
-    assert result.exception.type == "SystemExit"
     assert result.exception.message == "3"
+    assert_raised(result, "SystemExit")
 
 
 def test_os_exit_after_output_keeps_the_output(runner):
@@ -130,12 +153,12 @@ def test_os_exit_after_output_keeps_the_output(runner):
     assert result.status is RunStatus.STOPPED
     assert result.exit_code == 7
     assert result.limits_hit == ("ended early with exit status 7",)
+    assert_did_not_finish(result, "ended early with exit status 7")
 
 
 def test_input_gets_end_of_file_at_once(runner):
-    result, took = timed(runner, "name = input('name? ')")
-    assert result.exception.type == "EOFError"
-    assert took < 2
+    result, _ = timed(runner, "name = input('name? ')", bound=2)
+    assert_raised(result, "EOFError")
 
 
 def test_network_is_unreachable(runner):
@@ -149,17 +172,18 @@ def test_network_is_unreachable(runner):
             "import socket\n"
             f"socket.create_connection(('127.0.0.1', {port}), timeout=1).sendall(b'stolen')"
         )
-        result, took = timed(runner, code)
+        result, _ = timed(runner, code)
         assert result.status is RunStatus.RAISED
         assert result.exception.type in ("PermissionError", "ConnectionRefusedError", "OSError")
+        assert judge_prediction(result, "None").verdict is Verdict.WRONG
         with pytest.raises(TimeoutError):
             listener.accept()
-        assert took < 4
     finally:
         listener.close()
 
 
 def test_write_outside_scratch_is_denied(runner, tmp_path):
+    needs(runner, "landlock_abi")
     target = tmp_path / "escaped.txt"
     code = (
         "import os\n"
@@ -169,7 +193,7 @@ def test_write_outside_scratch_is_denied(runner, tmp_path):
     )
     result, _ = timed(runner, code)
     assert result.shown == "['inside.txt']\n"
-    assert result.exception.type == "PermissionError"
+    assert_raised(result, "PermissionError")
     assert not target.exists()
 
 
@@ -180,6 +204,7 @@ def test_file_size_limit(runner):
         limits=Limits(timeout_s=2, file_bytes=2**16),
     )
     assert result.limits_hit == ("file size limit of 64 KiB reached",)
+    assert_did_not_finish(result, "file size limit of 64 KiB reached")
 
 
 def test_ansi_escapes_and_control_characters_are_stripped(runner):
@@ -191,11 +216,12 @@ def test_ansi_escapes_and_control_characters_are_stripped(runner):
     result, _ = timed(runner, code)
     assert result.shown == "✓ correct\nbell backevil\n"
     assert result.stderr == "red\n"
+    assert judge_prediction(result, "✓ correct\nbell backevil").verdict is Verdict.CORRECT
 
 
 def test_syntax_error_is_reported_with_its_line(runner):
     result, _ = timed(runner, "x = 1\ny = (x +\nprint(y)")
-    assert result.exception.type == "SyntaxError"
+    assert_raised(result, "SyntaxError")
     assert result.exception.line == 2
     assert any("y = (x +" in line for line in result.exception.traceback)
 
@@ -214,7 +240,7 @@ def test_the_snippet_cannot_raise_its_own_limits(runner):
         "resource.setrlimit(resource.RLIMIT_DATA, (big, big))"
     )
     result, _ = timed(runner, code)
-    assert result.exception.type == "ValueError"
+    assert_raised(result, "ValueError")
 
 
 def test_environment_is_scrubbed_and_home_is_scratch(runner):
@@ -232,12 +258,11 @@ def test_environment_is_scrubbed_and_home_is_scratch(runner):
 
 def test_threads_in_the_child_do_not_hang(runner):
     """pytorch#41197: a worker that used OpenMP before fork makes children hang."""
-    result, took = timed(
+    result, _ = timed(
         runner,
         "import torch\na = torch.rand(800, 800)\n(a @ a).shape, torch.get_num_threads() >= 1",
     )
-    assert result.shown == "(torch.Size([800, 800]), True)\n"
-    assert took < 4
+    assert judge_prediction(result, "(torch.Size([800, 800]), True)").verdict is Verdict.CORRECT
 
 
 def test_worker_death_is_reported_and_the_runner_recovers(runner):
@@ -245,7 +270,7 @@ def test_worker_death_is_reported_and_the_runner_recovers(runner):
     killer = threading.Timer(0.3, os.kill, (pid, 9))
     killer.start()
     try:
-        result = runner.run("import time\ntime.sleep(1)")
+        result, _ = timed(runner, "import time\ntime.sleep(1)")
     finally:
         killer.join()
     assert result.status is RunStatus.STOPPED
