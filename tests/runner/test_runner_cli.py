@@ -97,6 +97,20 @@ def test_card_runs_a_bundled_card_and_judges_a_raises_prediction(cli):
     assert result.stdout.startswith("✓ correct")
 
 
+def test_card_with_a_file_judges_code_against_the_solution(cli, tmp_path):
+    mine = tmp_path / "mine.py"
+    mine.write_text("A.diagonal()\n")
+    result = cli.invoke(
+        main, ["run-snippet", "--card", "tensor-indexing/gather-diagonal", str(mine)]
+    )
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:3] == [
+        "✗ wrong: the shape is (2, 1), your code shows (2,)",
+        "--- solution",
+        "+++ your code",
+    ]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
