@@ -12,7 +12,9 @@ a learner sees it:
    after the torch worker is warm and checks have run (torch lives in the worker,
    a separate process, whose RSS is reported apart).
 3. predict check: with the worker warm, from the Enter that submits a prediction to
-   the verdict drawn on screen, over several predict cards.
+   the verdict drawn on screen, over several predict cards; beside it, the same
+   check made directly through ``Runner.run`` + ``judge_prediction`` in this process
+   (what the UI adds is the difference).
 
 The machine is shared and noisy: medians, and the baseline is measured in the
 same run.
@@ -161,7 +163,7 @@ def bench_checks(cards: int, tmp: Path) -> dict:
         + "".join(CARD.format(n=n) for n in range(cards + 1))
     )
     TrustList(tmp / "data" / "trusted-decks.json").trust(load_deck(deck))
-    term = Terminal(quizapp("study", str(deck)), environment(tmp))
+    term = Terminal(quizapp("study", str(deck), "--new", str(cards + 1)), environment(tmp))
     latencies = []
     try:
         term.wait_for(b"torch ready", timeout=60)
@@ -183,8 +185,21 @@ def bench_checks(cards: int, tmp: Path) -> dict:
         rss_after = term.rss_mb()
     finally:
         term.close()
+    # Baseline, same run: the runner alone (warm, in process), judging the same card.
+    from quizapp.runner import Runner, judge_prediction
+
+    code = "A = torch.Tensor([[1, 2], [3, 4]])\ntorch.squeeze(torch.index_select(A, 1, torch.tensor([0])))"
+    direct = []
+    with Runner() as runner:
+        runner.wait_ready()
+        runner.run(code, setups=("import torch",))
+        for _ in range(len(latencies)):
+            started = time.perf_counter()
+            judge_prediction(runner.run(code, setups=("import torch",)), "tensor([1., 3.])")
+            direct.append((time.perf_counter() - started) * 1000)
     return {
         "checks": len(latencies),
+        "runner_alone_ms_median": round(statistics.median(direct), 1),
         "verdict_on_screen_ms_median": round(statistics.median(latencies), 1),
         "verdict_on_screen_ms_p95": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 1),
         "verdict_on_screen_ms_all": [round(x, 1) for x in latencies],

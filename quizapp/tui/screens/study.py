@@ -103,10 +103,13 @@ class StudyScreen(Screen):
             yield Static(id="session-count")
         yield Static(id="card-meta")
         yield VerticalScroll(id="body", can_focus=True)
-        with Horizontal(id="checking"):
-            yield LoadingIndicator()
-            yield Static(id="checking-label")
-        yield GradeBar(id="grades")
+        # One fixed row for the spinner or the grade buttons, so showing either
+        # never re-lays out the screen above it.
+        with Horizontal(id="answer-bar"):
+            with Horizontal(id="checking"):
+                yield LoadingIndicator()
+                yield Static(id="checking-label")
+            yield GradeBar(id="grades")
         yield StatusLine()
         yield Footer()
 
@@ -245,12 +248,21 @@ class StudyScreen(Screen):
             )
             return
         self.phase = "checking"
+        self.run_check(item, answer)
+        if self.app.checker.ready:
+            # A warm check takes tens of milliseconds: a spinner would only flicker
+            # (and its animation would slow the check down). Show it if it lingers.
+            self.set_timer(0.25, lambda: self._show_spinner(item, "Checking…"))
+        else:
+            self._show_spinner(item, "Waiting for torch to warm up, then checking…")
+
+    def _show_spinner(self, item: StudyItem, label: str) -> None:
+        if item is not self.item or self.phase != "checking":
+            return
         if self.card_view is not None:
             self.card_view.freeze()
-        label = "Checking…" if self.app.checker.ready else "Waiting for torch to warm up, then checking…"
         self.query_one("#checking-label", Static).update(label)
         self.query_one("#checking").display = True
-        self.run_check(item, answer)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="check")
     def run_check(self, item: StudyItem, answer: str) -> tuple[StudyItem, str, CheckResult]:
