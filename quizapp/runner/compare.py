@@ -500,7 +500,12 @@ def compare_output(expected: str, given: str, *, whose: str = "you wrote") -> Ju
     """
     e_lines, g_lines = logical_lines(expected), logical_lines(given)
     if len(e_lines) != len(g_lines):
-        if not e_lines:
+        if not e_lines and [line.strip() for line in g_lines] == ["None"]:
+            issue = _Issue(
+                Verdict.CLOSE,
+                "the snippet shows nothing: a last expression that is None is not shown",
+            )
+        elif not e_lines:
             issue = _Issue(Verdict.WRONG, "the snippet shows nothing")
         elif not g_lines:
             issue = _Issue(

@@ -280,6 +280,14 @@ def test_precision_rule():
     assert same_real("1.0000e-05", "0.00001")
 
 
+def test_predicting_none_for_a_cell_that_shows_nothing_is_close():
+    judgement = judge_prediction(RunResult(shown=""), "None")
+    assert judgement.verdict is Verdict.CLOSE
+    assert "a last expression that is None is not shown" in judgement.explanation
+    assert judge_prediction(RunResult(shown=""), "").verdict is Verdict.CORRECT
+    assert judge_prediction(RunResult(shown=""), "0").verdict is Verdict.WRONG
+
+
 def test_unreadable_answers_compare_as_text():
     assert verdict("The answer is 42", "The  answer is 42") is Verdict.CORRECT
     assert verdict("The answer is 42", "The answer is 41") is Verdict.WRONG
