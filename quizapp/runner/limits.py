@@ -23,6 +23,9 @@ class Limits:
     ``open_files`` its descriptors (``RLIMIT_NOFILE``). ``processes`` lets a snippet
     start child processes (off: fork fails, threads still work) and ``network`` lets
     it reach the network (off: a private network namespace and no inet sockets).
+    Turn ``processes`` on only for trusted snippets: as root, nothing but the time
+    limit then bounds how many processes a fork bomb makes (the PID namespace still
+    kills them all at the end).
     """
 
     timeout_s: float = 5.0
