@@ -218,11 +218,15 @@ class Runner:
 
     @property
     def worker_pid(self) -> int | None:
-        """The worker process's id while it runs (for diagnostics and tests)."""
+        """The id of the process that forks the snippets, once it is warm.
+
+        It is a child of the process the runner started, which stays behind as the
+        parent of the worker's PID namespace (see ``sandbox.isolate_worker``).
+        """
         worker = self._worker
-        if worker is None or worker.process.poll() is not None:
+        if worker is None or worker.process.poll() is not None or not worker.info:
             return None
-        return worker.process.pid
+        return int(worker.info.get("pid") or worker.process.pid)
 
     @property
     def torch_version(self) -> str | None:

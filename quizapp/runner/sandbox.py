@@ -537,11 +537,51 @@ def turned_off(caps: dict, why_not: dict) -> dict:
     return caps
 
 
+def isolate_worker(why_not: dict, *, keep_fds: tuple[int, ...] = ()) -> None:
+    """Make the calling process the root of its own user and PID namespaces.
+
+    Per-snippet PID namespaces are made by the worker: ``unshare(CLONE_NEWPID)``, fork,
+    then ``setns`` back to its own namespace for the next one. That ``setns`` needs
+    CAP_SYS_ADMIN over the user namespace owning the worker's PID namespace, which an
+    unprivileged user only has for a namespace it made itself. So the worker (root or
+    not, one code path) first enters a user namespace when not root, then forks itself
+    into PID 1 of a fresh PID namespace. The original process stays behind only to
+    wait and pass on the exit status; ``keep_fds`` are closed in it, so the worker's
+    pipes reach EOF when the worker ends. Must run before any thread starts. Records
+    why a step failed in ``why_not``; on failure the caller simply carries on.
+    """
+    if not is_root():
+        try:
+            enter_user_namespace()
+        except OSError as exc:
+            why_not["pid_namespace"] = f"no user namespace: {exc.strerror or exc}"
+            return
+    try:
+        unshare(CLONE_NEWPID)
+        pid = os.fork()
+    except OSError as exc:
+        why_not["pid_namespace"] = exc.strerror or str(exc)
+        return
+    if pid == 0:
+        die_with_parent()
+        return
+    for fd in keep_fds:
+        os.close(fd)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    code = os.waitstatus_to_exitcode(status)
+    os._exit(code if code >= 0 else 128 - code)
+
+
 def probe() -> Capabilities:
     """Probe what this machine allows, in throw-away child processes.
 
-    The PID-namespace probe runs in a forked child that first enters a user namespace
-    when not root, exactly as the worker does at startup.
+    The probe goes through the same steps as the worker (``isolate_worker``), then
+    tries what a snippet's process would, so what it reports is what a run gets.
     """
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -550,18 +590,8 @@ def probe() -> Capabilities:
         try:
             os.close(read_fd)
             found: dict = {"why_not": {}}
-            if not is_root():
-                try:
-                    enter_user_namespace()
-                except OSError as exc:
-                    found["why_not"]["pid_namespace"] = exc.strerror or str(exc)
-            ok, why = probe_pid_namespace()
-            found["pid_namespace"] = ok
-            if why:
-                found["why_not"].setdefault("pid_namespace", why)
-            child = probe_child_capabilities()
-            found["why_not"].update(child.pop("why_not"))
-            found.update(child)
+            isolate_worker(found["why_not"], keep_fds=(write_fd,))
+            found.update(probe_capabilities(found["why_not"]))
             os.write(write_fd, repr(found).encode())
         except BaseException:
             code = 1
@@ -581,6 +611,49 @@ def probe() -> Capabilities:
         data = {"why_not": {"probe": "the probe process failed"}}
     data.setdefault("why_not", {})
     return Capabilities.from_dict(turned_off(data, data["why_not"]))
+
+
+def probe_capabilities(why_not: dict) -> dict:
+    """In a worker (after ``isolate_worker``): what its snippets' processes can get.
+
+    Every step runs in a throw-away fork, since each is irreversible. Returns the
+    ``Capabilities`` fields; reasons for what is missing go into ``why_not``.
+    """
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        try:
+            os.close(read_fd)
+            ok, why = probe_pid_namespace()  # first: the steps below drop privileges
+            found = probe_child_capabilities()
+            found["pid_namespace"] = ok
+            if why:
+                found["why_not"].setdefault("pid_namespace", why)
+            os.write(write_fd, repr(found).encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    chunks = []
+    while chunk := os.read(read_fd, 65536):
+        chunks.append(chunk)
+    os.close(read_fd)
+    os.waitpid(pid, 0)
+    import ast
+
+    try:
+        found = ast.literal_eval(b"".join(chunks).decode())
+    except (ValueError, SyntaxError):
+        found = {
+            "pid_namespace": False,
+            "user_namespace": False,
+            "net_namespace": False,
+            "seccomp": False,
+            "landlock_abi": 0,
+            "why_not": {"probe": "the probe process failed"},
+        }
+    for key, why in found.pop("why_not").items():
+        why_not.setdefault(key, why)
+    return found
 
 
 def describe(caps: Capabilities, limits: Limits | None = None) -> list[Protection]:

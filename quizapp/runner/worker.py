@@ -101,27 +101,16 @@ class Worker:
 
     # --- startup -------------------------------------------------------------------
 
-    def start(self) -> None:
-        why_not: dict = {}
-        if not sandbox.is_root():
-            # Creating PID namespaces needs CAP_SYS_ADMIN; an unprivileged user gets it
-            # inside its own user namespace. Must happen before torch starts threads.
-            try:
-                sandbox.enter_user_namespace()
-            except OSError as exc:
-                why_not["pid_namespace"] = exc.strerror or str(exc)
-        pid_ok, why = sandbox.probe_pid_namespace()
-        if why:
-            why_not.setdefault("pid_namespace", why)
-        if pid_ok:
-            self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+    def start(self, why_not: dict) -> None:
+        """Probe the sandbox, import torch, warm up, and tell the parent we are ready.
+
+        ``why_not`` holds what ``isolate_worker`` could not do.
+        """
         sandbox.cap_last()  # cached now, so no child reads it
-        child_caps = self._probe_child()
-        why_not.update(child_caps.pop("why_not", {}))
-        caps = sandbox.turned_off({"pid_namespace": pid_ok, **child_caps}, why_not)
-        if not caps["pid_namespace"] and self.own_pidns >= 0:
-            os.close(self.own_pidns)
-            self.own_pidns = -1
+        found = sandbox.probe_capabilities(why_not)
+        caps = sandbox.turned_off(found, why_not)
+        if caps["pid_namespace"]:
+            self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
         self.caps = sandbox.Capabilities(why_not=why_not, **caps)
 
         import torch  # the one place in quizapp that imports torch
@@ -135,37 +124,11 @@ class Worker:
             {
                 "op": "ready",
                 "torch": torch.__version__,
-                "pid": os.getpid(),
+                "pid": _host_pid(),
                 "jobs": self.jobs_max,
                 "caps": self.caps.to_dict(),
             },
         )
-
-    def _probe_child(self) -> dict:
-        """What a snippet's process can do, tried in a throw-away fork (before torch)."""
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - child
-            try:
-                os.write(write_fd, json.dumps(sandbox.probe_child_capabilities()).encode())
-            finally:
-                os._exit(0)
-        os.close(write_fd)
-        data = b""
-        while chunk := os.read(read_fd, 65536):
-            data += chunk
-        os.close(read_fd)
-        os.waitpid(pid, 0)
-        try:
-            return json.loads(data)
-        except ValueError:
-            return {
-                "user_namespace": False,
-                "net_namespace": False,
-                "seccomp": False,
-                "landlock_abi": 0,
-                "why_not": {"probe": "the probe process failed"},
-            }
 
     def _warm_up(self) -> None:
         """Load what snippets commonly touch, so each child does not pay for it."""
@@ -465,19 +428,21 @@ class Worker:
         del self.by_fd[fd]
 
     def _reap(self) -> None:
-        for job in list(self.running.values()):
-            if job.wait_status is not None:
-                continue
+        # The worker is PID 1 of its namespace, so orphans of a snippet that had no
+        # PID namespace of its own end up as its children too: reap everything.
+        while True:
             try:
-                pid, status, usage = os.wait4(job.pid, os.WNOHANG)
+                pid, status, usage = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
-                pid, status, usage = job.pid, 0, None
+                return
             if pid == 0:
+                return
+            job = self.running.get(pid)
+            if job is None or job.wait_status is not None:
                 continue
             job.wait_status = status
             job.exited_at = time.monotonic()
-            if usage is not None:
-                job.cpu_s = usage.ru_utime + usage.ru_stime
+            job.cpu_s = usage.ru_utime + usage.ru_stime
 
     def _enforce_deadlines(self) -> None:
         now = time.monotonic()
@@ -605,6 +570,14 @@ def collapse_huge_pages() -> None:
             libc.madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), MADV_COLLAPSE)
 
 
+def _host_pid() -> int:
+    """This process's id as the app sees it (it is 1 inside the worker's namespace)."""
+    try:
+        return int(os.readlink("/proc/self"))  # /proc belongs to the app's namespace
+    except (OSError, ValueError):
+        return os.getpid()
+
+
 def _importable(name: str) -> bool:
     try:
         return importlib.util.find_spec(name) is not None
@@ -676,9 +649,11 @@ def main(argv: list[str] | None = None) -> None:
     os.dup2(devnull, 0)
     os.close(devnull)
     os.dup2(2, 1)
+    why_not: dict = {}
+    sandbox.isolate_worker(why_not, keep_fds=(proto_in, proto_out))
     worker = Worker(scratch_base, proto_in, proto_out)
     try:
-        worker.start()
+        worker.start(why_not)
     except BaseException as exc:
         protocol.write_frame(proto_out, {"op": "fatal", "error": f"{type(exc).__name__}: {exc}"})
         raise SystemExit(1) from None

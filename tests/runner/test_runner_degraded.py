@@ -78,3 +78,47 @@ def test_without_a_user_namespace_capabilities_are_still_dropped(monkeypatch):
             runner.run("open('/proc/self/status').read().count('CapEff:\t0000000000000000')").shown
             == "1\n"
         )
+
+
+AS_A_USER = """
+import json
+from quizapp.runner import Limits, Runner
+with Runner(Limits(timeout_s=1), jobs=1) as runner:
+    runs = [runner.run(code) for code in (
+        "import os, torch\\nos.getuid(), torch.arange(3)",
+        "while True:\\n    pass",
+        "open('/tmp/quizapp-user-escape', 'w')",
+    )]
+    print(json.dumps({
+        "active": {p.protection: p.active for p in runner.sandbox_info()},
+        "runs": [r.to_dict() for r in runs],
+    }))
+"""
+
+
+def test_as_a_normal_user_every_protection_works():
+    """Learners do not run as root: the worker makes its own user namespace first."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.skip("no unshare(1) to become a normal user")
+    probe = subprocess.run([unshare, "--user", "--map-user=1000", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot become a normal user here: {probe.stderr.decode().strip()}")
+    out = subprocess.run(
+        [unshare, "--user", "--map-user=1000", "--map-group=1000", sys.executable, "-c", AS_A_USER],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert all(report["active"].values()), report["active"]
+    first, loop, escape = report["runs"]
+    assert first["shown"] == "(1000, tensor([0, 1, 2]))\n"
+    assert loop["limits_hit"] == ["stopped after 1 s (time limit)"]
+    assert escape["exception"]["type"] == "PermissionError"
