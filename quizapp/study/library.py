@@ -123,6 +123,11 @@ class StoreProgress:
     def queue(self, now: datetime) -> list[str]:
         return [k for k in self._queue(now).keys if k not in self._practised]
 
+    def changed(self, study_key: str) -> bool:
+        if self._last is None:
+            return False
+        return any(item.changed for item in self._last.items if item.study_key == study_key)
+
     def next_due(self, now: datetime) -> datetime | None:
         queue = self._queue(now)
         if queue.next_due is not None:

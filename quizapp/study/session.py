@@ -33,6 +33,9 @@ class Progress(Protocol):
     def next_due(self, now: datetime) -> datetime | None:
         """When the next item of these decks falls due after the queue runs dry."""
 
+    def changed(self, study_key: str) -> bool:
+        """True when the card's text changed since the learner last answered it."""
+
     def preview(self, study_key: str, now: datetime) -> Mapping[int, datetime]:
         """The next due time for each rating 1-4, before grading."""
 
@@ -181,6 +184,9 @@ class StudySession:
     def left_by_kind(self) -> dict[Kind, int]:
         counts = Counter(item.kind for item in self._queue)
         return {kind: counts[kind] for kind in Kind if counts[kind]}
+
+    def changed(self, item: StudyItem) -> bool:
+        return self.progress.changed(item.study_key)
 
     def mark_shown(self) -> None:
         """Start the answer timer for the current item."""

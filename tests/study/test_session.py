@@ -50,6 +50,9 @@ class MemoryProgress:
     def bury(self, key, *, now):
         self.buried.add(key)
 
+    def changed(self, key):
+        return False
+
 
 def make(n=3):
     cards = tuple(Card("d", f"c{i}", Kind.FLASH, front="f", back="b") for i in range(n))

@@ -428,3 +428,39 @@ async def test_undo_refused_by_the_store_is_a_notice(build, tmp_path, db_path, c
         assert screen.item.card.id == "dim2"
         assert screen.session.done == 1
         assert any("Cannot undo" in str(n.message) for n in app._notifications)
+
+
+async def test_an_edited_card_says_so(build, tmp_path, db_path, clock):
+    deck = write_deck(tmp_path, "edit", FLASH)
+    app = build(deck)
+
+    def editor(command: list[str]) -> bool:
+        deck.write_text(deck.read_text().replace("The axis", "The dimension"))
+        return True
+
+    app.run_editor = editor
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        await pilot.press("space", "1")  # Again: it comes straight back
+        await pilot.pause()
+        assert "edited since" not in screen_text(app)
+        await pilot.press("o")
+        await pilot.pause()
+        assert "✎ edited since you last saw it" in screen_text(app)
+
+
+async def test_nothing_due_stays_home_with_a_notice(build, tmp_path):
+    app = build(write_deck(tmp_path, "flash", FLASH))
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("space", "4")
+        await pilot.pause()
+        await pilot.press("enter")  # summary -> home
+        await pilot.pause()
+        await pilot.press("enter")  # nothing due any more
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("Nothing due" in str(n.message) for n in app._notifications)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

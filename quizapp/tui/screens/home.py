@@ -28,7 +28,7 @@ class HomeScreen(Screen):
         Binding("enter", "study_selected", "Study", id="home.study", priority=False),
         Binding("a", "study_all", "All due", id="home.all"),
         Binding("c", "cram_selected", "Cram", id="home.cram"),
-        Binding("question_mark", "keys", "Keys", id="home.keys"),
+        Binding("question_mark,f1", "keys", "Keys", id="home.keys"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 

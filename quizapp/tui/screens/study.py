@@ -72,7 +72,9 @@ class StudyScreen(Screen):
         Binding("s", "skip", "Skip", id="study.skip"),
         Binding("o", "edit", "Edit", id="study.edit"),
         Binding("escape", "leave_input", "Leave box", id="study.escape"),
-        Binding("question_mark", "keys", "Keys", id="study.keys"),
+        Binding("question_mark,f1", "keys", "Keys", id="study.keys"),
+        Binding("pageup", "scroll_body(-1)", "Scroll up", show=False, id="study.page-up"),
+        Binding("pagedown", "scroll_body(1)", "Scroll down", show=False, id="study.page-down"),
         Binding("q", "leave", "Quit", id="study.quit"),
     ]
 
@@ -167,6 +169,8 @@ class StudyScreen(Screen):
         meta: list = []
         if card.tags:
             meta.append((" ".join(f"#{t}" for t in card.tags), "$text-accent"))
+        if self.session.changed(item):
+            meta.append(("✎ edited since you last saw it", "$text-warning"))
         source = card.source or item.deck.source
         if source:
             meta += ["  " if meta else "", (source, "$text-muted")]
@@ -328,14 +332,14 @@ class StudyScreen(Screen):
         self.verdict = verdict
         self.proposed = proposed_rating(verdict)
         body = self.query_one("#body", VerticalScroll)
-        body.mount(
-            ResultPanel(verdict, explanation, pair=pair, note=note, explain=explain, solution=solution)
-        )
+        panel = ResultPanel(verdict, explanation, pair=pair, note=note, explain=explain, solution=solution)
+        body.mount(panel)
         self.phase = "answered"
         grades = self.query_one(GradeBar)
         grades.display = True
         grades.show(self.session.intervals(), self.proposed)
-        self.call_after_refresh(body.scroll_end, animate=False)
+        # The verdict line at the top of what is visible; PgDn reads on.
+        self.call_after_refresh(body.scroll_to_widget, panel, animate=False, top=True)
 
     # -- grading -------------------------------------------------------------------
 
@@ -384,6 +388,13 @@ class StudyScreen(Screen):
         if item is not None:
             self.app.notify(f"Skipped {item.card.id}: back tomorrow.")
         self.show_item()
+
+    def action_scroll_body(self, direction: int) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        if direction < 0:
+            body.scroll_page_up()
+        else:
+            body.scroll_page_down()
 
     def action_leave_input(self) -> None:
         self.query_one("#body").focus()
