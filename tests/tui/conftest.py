@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
 from quizapp.deck.discover import Origin, load_all
 from quizapp.srs import Store
@@ -123,3 +124,12 @@ async def type_text(pilot, text: str, *then: str) -> None:
     await pilot.pause()
     if then:
         await pilot.press(*then)
+
+
+def one_card_deck(folder: Path, kind: str) -> Path:
+    """The example deck cut down to its card of ``kind`` (same title, tags, source)."""
+    data = yaml.safe_load(INDEXING.read_text())
+    data["cards"] = [c for c in data["cards"] if c["kind"] == kind]
+    path = folder / f"{kind}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return path

@@ -3,12 +3,9 @@ deliberate change; review the SVGs in tests/tui/__snapshots__/)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
-from tests.tui.conftest import INDEXING, type_text
+from tests.tui.conftest import one_card_deck, type_text
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -22,15 +19,6 @@ ANSWERS = {
     "predict": ("tensor([1, 3])", ["enter"]),
     "code": ("torch.gather(A, 1, torch.tensor([[0], [1]]))", ["ctrl+r"]),
 }
-
-
-def one_card_deck(folder: Path, kind: str) -> Path:
-    """The example deck cut down to its card of ``kind`` (same title, tags, source)."""
-    data = yaml.safe_load(INDEXING.read_text())
-    data["cards"] = [c for c in data["cards"] if c["kind"] == kind]
-    path = folder / f"{kind}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-    return path
 
 
 async def settle(pilot) -> None:
