@@ -104,14 +104,16 @@ def verify_card(deck: Deck, card: Card, runner: Runner) -> CardCheck:
         )
     actual = describe_run(result)
 
+    setup_failed = result.exception is not None and result.exception.where == "setup"
     if card.kind is Kind.CODE:
         if result.completed:
             return check(CheckStatus.VERIFIED, actual=actual, **timing)
-        reason = (
-            "the solution raised an exception"
-            if result.status is RunStatus.RAISED
-            else "the solution did not finish"
-        )
+        if setup_failed:
+            reason = "the setup raised an exception"
+        elif result.status is RunStatus.RAISED:
+            reason = "the solution raised an exception"
+        else:
+            reason = "the solution did not finish"
         return check(
             CheckStatus.FAILED,
             reason=reason,
@@ -137,6 +139,8 @@ def verify_card(deck: Deck, card: Card, runner: Runner) -> CardCheck:
         )
     if result.status is RunStatus.STOPPED:
         reason = "the snippet did not finish"
+    elif setup_failed:
+        reason = "the setup raised an exception"
     elif card.raises:
         reason = "`raises` does not match the run"
     elif judgement.verdict is Verdict.CLOSE:

@@ -83,6 +83,11 @@ BROKEN = textwrap.dedent("""\
         kind: code
         prompt: Sum it.
         solution: torch.tensor([1, 2]).sum(dim=3)
+      - id: setup-fails
+        kind: predict
+        setup: undefined_helper()
+        code: "1"
+        answer: "1"
       - id: needs-vision
         kind: predict
         requires: [surely_not_installed_xyz]
@@ -135,6 +140,11 @@ def test_a_deck_with_wrong_answers_is_flagged(runner):
     assert solution.status is CheckStatus.FAILED
     assert solution.reason == "the solution raised an exception"
     assert solution.actual.startswith("raises IndexError")
+
+    setup = checks["setup-fails"]
+    assert setup.status is CheckStatus.FAILED
+    assert setup.reason == "the setup raised an exception"
+    assert setup.actual.startswith("raises NameError")
 
     skipped = checks["needs-vision"]
     assert skipped.status is CheckStatus.SKIPPED
