@@ -136,19 +136,3 @@ def judge_cloze(card: Card, blank: int | None, given: list[str]) -> tuple[Judgem
         )
     return overall, parts
 
-
-def cloze_prompt(card: Card, blank: int | None, *, reveal: bool = False) -> list[tuple[str, int | None]]:
-    """The cloze text as segments: ``(text, None)`` for plain text, ``(answer, i)``
-    for blank ``i``. Blanks not asked are shown filled in (as Anki does); asked ones
-    carry their answer so the widget decides whether to hide it.
-    """
-    assert card.text is not None
-    asked = set(asked_blanks(card, blank))
-    segments: list[tuple[str, int | None]] = []
-    pos = 0
-    for i, b in enumerate(card.blanks):
-        segments.append((card.text[pos : b.start], None))
-        segments.append((b.answer, i if (i in asked and not reveal) else None))
-        pos = b.end
-    segments.append((card.text[pos:], None))
-    return [s for s in segments if s[0] or s[1] is not None]

@@ -65,10 +65,6 @@ class HomeScreen(Screen):
     def on_screen_resume(self) -> None:
         self.refresh_rows()
 
-    @property
-    def rows(self) -> list[DeckRow]:
-        return self._rows
-
     def refresh_rows(self) -> None:
         table = self.query_one(DataTable)
         cursor = table.cursor_row

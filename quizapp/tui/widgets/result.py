@@ -11,20 +11,13 @@ from textual.content import Content
 from textual.widgets import Static
 
 from quizapp.study.answers import Verdict
-
-VERDICT_WORDS = {
-    Verdict.CORRECT: "correct",
-    Verdict.CLOSE: "close",
-    Verdict.WRONG: "wrong",
-}
-
+from quizapp.tui.widgets.code import CodeView
 
 def verdict_line(verdict: Verdict | None, explanation: str) -> Content:
     if verdict is None:
         return Content.styled(explanation, "$text-muted")
-    head = Content.styled(
-        f" {verdict.symbol} {VERDICT_WORDS[verdict]} ", f"bold $text-{_colour(verdict)} on ${_colour(verdict)}-muted"
-    )
+    colour = _colour(verdict)
+    head = Content.styled(f" {verdict.symbol} {verdict} ", f"bold $text-{colour} on ${colour}-muted")
     return Content.assemble(head, "  ", explanation)
 
 
@@ -120,8 +113,6 @@ class ResultPanel(Vertical):
         self._solution = solution
 
     def compose(self) -> ComposeResult:
-        from quizapp.tui.widgets.code import CodeView
-
         yield Static(verdict_line(self.verdict, self._explanation), classes="-verdict")
         if self._note:
             yield Static(Content(self._note), classes="-note")
