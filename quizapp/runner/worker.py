@@ -299,15 +299,17 @@ class Worker:
     def _child(self, job: Job, writers: list[int]) -> None:
         """In the forked child: seal the sandbox, run the cell, report, exit."""
         code = EXIT_SETUP_FAILED
+        report_fd = [writers[2]]  # becomes 3 once the descriptors are in place
         try:
-            code = self._child_inner(job, writers)
+            code = self._child_inner(job, writers, report_fd)
         except BaseException as exc:  # report setup failures; never run unprotected
             with contextlib.suppress(OSError):
-                os.write(3, json.dumps({"sandbox_error": f"{type(exc).__name__}: {exc}"}).encode())
+                message = {"sandbox_error": f"{type(exc).__name__}: {exc}"}
+                _write(report_fd[0], _dumps(message).encode())
         finally:
             os._exit(code)
 
-    def _child_inner(self, job: Job, writers: list[int]) -> int:
+    def _child_inner(self, job: Job, writers: list[int], report_fd: list[int]) -> int:
         caps = self.caps
         assert caps is not None
         limits = job.limits
@@ -322,6 +324,7 @@ class Worker:
         os.dup2(self.devnull, 0)
         for target, fd in zip((1, 2, 3), writers, strict=True):
             os.dup2(fd, target)
+        report_fd[0] = 3
         os.closerange(4, 2**31 - 1)  # close_range(2): cheap whatever the limit
 
         if caps.user_namespace:
@@ -388,9 +391,9 @@ class Worker:
             exc_errno = _errno_of(exception)
             if exc_errno is not None:
                 payload["errno"] = exc_errno
-        with contextlib.suppress(OSError, ValueError):
-            sys.stdout.flush()
-        os.write(3, json.dumps(payload).encode())
+        # Nothing to flush: `shown` writes through to the pipe. `_write` and `_dumps`
+        # were bound at import, so a snippet that patches os or json cannot garble this.
+        _write(3, _dumps(payload).encode())
         return 0
 
     # --- watching children ------------------------------------------------------------
@@ -535,6 +538,9 @@ class Worker:
         except OSError:
             self._shutdown()
 
+
+_write = os.write
+_dumps = json.dumps
 
 MADV_COLLAPSE = 25
 _HUGE = 2 << 20

@@ -124,3 +124,14 @@ def test_core_modules_do_not_import_torch():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_snippet_that_breaks_os_and_json_still_gets_its_result(runner):
+    result = runner.run("import os, json\nos.write = None\njson.dumps = None\nprint(1)\n2")
+    assert result.completed
+    assert result.shown == "1\n2\n"
+
+
+def test_replacing_sys_stdout_hides_prints_not_the_last_value(runner):
+    result = runner.run("import io, sys\nsys.stdout = io.StringIO()\nprint('hidden')\n3")
+    assert result.shown == "3\n"
