@@ -189,6 +189,11 @@ class Runner:
         with self._lock:
             if self._closed:
                 raise RunnerError("the runner is closed")
+            if not sys.platform.startswith("linux"):
+                raise RunnerError(
+                    "running snippets needs Linux (the sandbox is built on Linux "
+                    f"namespaces, Landlock and seccomp); this is {sys.platform}"
+                )
             worker = self._worker
             if worker is None or worker.dead.is_set():
                 if worker is not None:

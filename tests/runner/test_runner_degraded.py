@@ -122,3 +122,11 @@ def test_as_a_normal_user_every_protection_works():
     assert first["shown"] == "(1000, tensor([0, 1, 2]))\n"
     assert loop["limits_hit"] == ["stopped after 1 s (time limit)"]
     assert escape["exception"]["type"] == "PermissionError"
+
+
+def test_other_systems_get_a_clear_error(monkeypatch):
+    monkeypatch.setattr(runner_client.sys, "platform", "darwin")
+    runner = Runner(jobs=1)
+    with pytest.raises(RunnerError, match="running snippets needs Linux"):
+        runner.start()
+    runner.close()
