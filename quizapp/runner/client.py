@@ -181,8 +181,15 @@ class Runner:
     # --- lifecycle -------------------------------------------------------------------
 
     def start(self) -> Runner:
-        """Start the worker in the background (no-op when running). Returns self."""
-        self._current()
+        """Start the worker in the background (no-op when running). Returns self.
+
+        Never waits and never fails for the machine's sake: a worker that cannot start
+        (no torch, not Linux) is reported by ``wait_ready`` and ``run`` as RunnerError.
+        """
+        if self._closed:
+            raise RunnerError("the runner is closed")
+        if sys.platform.startswith("linux"):
+            self._current()
         return self
 
     def _current(self) -> _Worker:
