@@ -8,6 +8,7 @@ to ``jobs`` of them in parallel.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -68,16 +69,21 @@ class _Worker:
         }
         if os.environ.get("QUIZAPP_RUNNER_WITHOUT"):
             env["QUIZAPP_RUNNER_WITHOUT"] = os.environ["QUIZAPP_RUNNER_WITHOUT"]
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", WORKER_MODULE, self.scratch],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.stderr,
-            env=env,
-            cwd=self.scratch,
-            close_fds=True,
-            start_new_session=True,  # Ctrl-C in the terminal is the app's, not the worker's
-        )
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", WORKER_MODULE, self.scratch],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.stderr,
+                env=env,
+                cwd=self.scratch,
+                close_fds=True,
+                start_new_session=True,  # Ctrl-C in the terminal is the app's, not the worker's
+            )
+        except OSError as exc:
+            self.stderr.close()
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise RunnerError(f"cannot start the torch worker: {exc.strerror or exc}") from None
         self.pending: dict[int, _Pending] = {}
         self.lock = threading.Lock()
         self.write_lock = threading.Lock()
@@ -188,7 +194,7 @@ class Runner:
         """
         if self._closed:
             raise RunnerError("the runner is closed")
-        if sys.platform.startswith("linux"):
+        with contextlib.suppress(RunnerError):  # run() and wait_ready() will say why
             self._current()
         return self
 
