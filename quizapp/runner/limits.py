@@ -19,8 +19,10 @@ class Limits:
     ``memory_bytes`` is how much more memory the snippet may allocate on top of what the
     warm worker already holds (``RLIMIT_DATA`` relative to current use; ``RLIMIT_AS``
     would break torch). ``output_bytes`` caps what the snippet shows and, separately,
-    its stderr. ``file_bytes`` caps any file it writes (``RLIMIT_FSIZE``) and
-    ``open_files`` its descriptors (``RLIMIT_NOFILE``). ``processes`` lets a snippet
+    its stderr. ``file_bytes`` caps any file it writes (``RLIMIT_FSIZE``),
+    ``scratch_bytes`` all of them together (the scratch folder is a private tmpfs of
+    that size where the kernel allows) and ``open_files`` its descriptors
+    (``RLIMIT_NOFILE``). ``processes`` lets a snippet
     start child processes (off: fork fails, threads still work) and ``network`` lets
     it reach the network (off: a private network namespace and no inet sockets).
     Turn ``processes`` on only for trusted snippets: as root, nothing but the time
@@ -33,6 +35,7 @@ class Limits:
     memory_bytes: int = 1 * GiB
     output_bytes: int = 64 * KiB
     file_bytes: int = 16 * MiB
+    scratch_bytes: int = 64 * MiB
     open_files: int = 256
     processes: bool = False
     network: bool = False
@@ -42,7 +45,7 @@ class Limits:
             raise ValueError("timeout_s must be positive")
         if self.cpu_s is not None and self.cpu_s <= 0:
             raise ValueError("cpu_s must be positive")
-        for name in ("memory_bytes", "output_bytes", "file_bytes", "open_files"):
+        for name in ("memory_bytes", "output_bytes", "file_bytes", "scratch_bytes", "open_files"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
 

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from quizapp.runner.limits import Limits, format_bytes
 
+CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
@@ -134,6 +135,32 @@ def enter_user_namespace(extra_flags: int = 0) -> None:
     _write("/proc/self/setgroups", "deny")
     _write("/proc/self/uid_map", f"{uid} {uid} 1")
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
+
+
+MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+MNT_DETACH = 2
+
+
+def mount_scratch(path: str, size_bytes: int) -> None:
+    """Mount a private tmpfs of ``size_bytes`` on ``path`` (needs a mount namespace).
+
+    The snippet's files then live in a filesystem of their own: it cannot fill the
+    disk, nothing in it can be executed or be setuid, and it vanishes with the
+    snippet's mount namespace. Mounts made in a less privileged mount namespace never
+    propagate back to the host's.
+    """
+    inodes = max(64, min(1 << 16, size_bytes // 4096))
+    options = f"size={size_bytes},nr_inodes={inodes},mode=0700".encode()
+    _check(
+        _c().mount(
+            b"quizapp-scratch",
+            path.encode(),
+            b"tmpfs",
+            ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC),
+            ctypes.c_char_p(options),
+        ),
+        "mount",
+    )
 
 
 def _write(path: str, text: str) -> None:
@@ -434,6 +461,7 @@ class Capabilities:
     seccomp: bool
     why_not: dict
     cap_drop: bool = False
+    scratch_tmpfs: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -443,6 +471,7 @@ class Capabilities:
             "landlock_abi": self.landlock_abi,
             "seccomp": self.seccomp,
             "cap_drop": self.cap_drop,
+            "scratch_tmpfs": self.scratch_tmpfs,
             "why_not": dict(self.why_not),
         }
 
@@ -455,8 +484,24 @@ class Capabilities:
             landlock_abi=int(data.get("landlock_abi", 0)),
             seccomp=bool(data.get("seccomp")),
             cap_drop=bool(data.get("cap_drop")),
+            scratch_tmpfs=bool(data.get("scratch_tmpfs")),
             why_not={str(k): str(v) for k, v in dict(data.get("why_not", {})).items()},
         )
+
+
+def _probe_tmpfs(why_not: dict) -> bool:
+    import tempfile
+
+    where = tempfile.mkdtemp(prefix="quizapp-probe-")
+    try:
+        mount_scratch(where, 1 << 20)
+        _c().umount2(where.encode(), ctypes.c_int(MNT_DETACH))
+        return True
+    except OSError as exc:
+        why_not["scratch_tmpfs"] = exc.strerror or str(exc)
+        return False
+    finally:
+        os.rmdir(where)
 
 
 def probe_child_capabilities() -> dict:
@@ -473,8 +518,9 @@ def probe_child_capabilities() -> dict:
         "why_not": {},
     }
     try:
-        enter_user_namespace(CLONE_NEWNET)
+        enter_user_namespace(CLONE_NEWNET | CLONE_NEWNS)
         found["user_namespace"] = found["net_namespace"] = True
+        found["scratch_tmpfs"] = _probe_tmpfs(found["why_not"])
     except OSError as exc:
         found["why_not"]["user_namespace"] = exc.strerror or str(exc)
         try:
@@ -526,7 +572,8 @@ def turned_off(caps: dict, why_not: dict) -> dict:
 
     A diagnostic switch: turn protections off to see whether one of them is what breaks
     a snippet on some machine. ``--sandbox-info`` then reports them as OFF. Names:
-    pid_namespace, user_namespace, net_namespace, landlock, seccomp, cap_drop.
+    pid_namespace, user_namespace, net_namespace, landlock, seccomp, cap_drop,
+    scratch_tmpfs.
     """
     for name in filter(None, os.environ.get("QUIZAPP_RUNNER_WITHOUT", "").split(",")):
         name = name.strip().replace("-", "_")
@@ -534,6 +581,9 @@ def turned_off(caps: dict, why_not: dict) -> dict:
         if key in caps:
             caps[key] = 0 if key == "landlock_abi" else False
             why_not[name] = "turned off by QUIZAPP_RUNNER_WITHOUT"
+    if not caps.get("user_namespace") and caps.get("scratch_tmpfs"):
+        caps["scratch_tmpfs"] = False  # it is mounted inside the snippet's user namespace
+        why_not["scratch_tmpfs"] = "needs a user namespace"
     return caps
 
 
@@ -684,6 +734,14 @@ def describe(caps: Capabilities, limits: Limits | None = None) -> list[Protectio
             "scratch folder",
             True,
             "a fresh folder as cwd, HOME and TMPDIR, removed afterwards; scrubbed environment",
+        ),
+        Protection(
+            "scratch space",
+            caps.scratch_tmpfs,
+            f"a private tmpfs of {format_bytes(limits.scratch_bytes)}: the disk cannot fill up"
+            if caps.scratch_tmpfs
+            else f"on the disk ({why.get('scratch_tmpfs', 'no mount namespace')}); "
+            f"each file is still capped at {format_bytes(limits.file_bytes)}",
         ),
         Protection(
             "process isolation",

@@ -328,7 +328,12 @@ class Worker:
         os.closerange(4, 2**31 - 1)  # close_range(2): cheap whatever the limit
 
         if caps.user_namespace:
-            sandbox.enter_user_namespace(0 if limits.network else sandbox.CLONE_NEWNET)
+            flags = 0 if limits.network else sandbox.CLONE_NEWNET
+            if caps.scratch_tmpfs:
+                flags |= sandbox.CLONE_NEWNS
+            sandbox.enter_user_namespace(flags)
+            if caps.scratch_tmpfs:
+                sandbox.mount_scratch(job.scratch, limits.scratch_bytes)
         elif caps.net_namespace and not limits.network:
             sandbox.unshare(sandbox.CLONE_NEWNET)
         os.chdir(job.scratch)
@@ -611,6 +616,8 @@ def _limit_behind(exception: dict, exc_errno: object, limits: Limits) -> list[st
         return [f"memory limit of {format_bytes(limits.memory_bytes)} reached"]
     if exc_errno == errno.EFBIG:
         return [f"file size limit of {format_bytes(limits.file_bytes)} reached"]
+    if exc_errno == errno.ENOSPC:
+        return [f"scratch space of {format_bytes(limits.scratch_bytes)} full"]
     if exc_errno == errno.EMFILE:
         return [f"open-file limit of {limits.open_files} reached"]
     return []

@@ -16,6 +16,7 @@ SWITCHED = (
     "privileges dropped",
     "no network",
     "write only to scratch",
+    "scratch space",
 )
 
 

@@ -207,6 +207,15 @@ def test_file_size_limit(runner):
     assert_did_not_finish(result, "file size limit of 64 KiB reached")
 
 
+def test_filling_the_disk_stops_at_the_scratch_size(runner):
+    needs(runner, "scratch_tmpfs")
+    code = "for i in range(100):\n    open(f'f{i}', 'wb').write(b'x' * 2**16)"
+    result, _ = timed(runner, code, limits=Limits(timeout_s=2, scratch_bytes=2**20))
+    assert result.limits_hit == ("scratch space of 1 MiB full",)
+    assert result.exception.message == "[Errno 28] No space left on device"
+    assert_did_not_finish(result, "scratch space of 1 MiB full")
+
+
 def test_ansi_escapes_and_control_characters_are_stripped(runner):
     code = (
         "print('\\x1b[2J\\x1b[H\\x1b[32m✓ correct\\x1b[0m')\n"
