@@ -22,7 +22,11 @@ ANSWERS = {
 
 
 async def settle(pilot) -> None:
+    """Let a check finish and the screen come to rest (the verdict scrolls into view
+    after the refresh that lays it out)."""
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 
 

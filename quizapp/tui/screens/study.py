@@ -338,8 +338,6 @@ class StudyScreen(Screen):
         grades = self.query_one(GradeBar)
         grades.display = True
         grades.show(self.session.intervals(), self.proposed)
-        # The verdict line at the top of what is visible; PgDn reads on.
-        self.call_after_refresh(body.scroll_to_widget, panel, animate=False, top=True)
 
     # -- grading -------------------------------------------------------------------
 

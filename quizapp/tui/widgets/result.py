@@ -111,6 +111,14 @@ class ResultPanel(Vertical):
         self._note = note
         self._explain = explain
         self._solution = solution
+        self._scrolled = False
+
+    def on_resize(self) -> None:
+        # Once laid out, bring the verdict line to the top of what is visible (PgDn
+        # reads on). Done here, not after mounting, so the scroll sees the real size.
+        if not self._scrolled:
+            self._scrolled = True
+            self.scroll_visible(top=True, animate=False)
 
     def compose(self) -> ComposeResult:
         yield Static(verdict_line(self.verdict, self._explanation), classes="-verdict")
