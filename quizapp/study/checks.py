@@ -75,9 +75,20 @@ def _note(result: RunResult) -> str | None:
     return None
 
 
-def _stated(card: Card) -> str:
-    """The deck's own answer to a predict card."""
-    return card.answer if card.answer is not None else f"raises {card.raises}"
+def stated_answer(card: Card) -> str:
+    """The deck's own answer: a predict card's ``answer`` (or ``raises``), a code
+    card's solution."""
+    if card.answer is not None:
+        return card.answer
+    if card.raises is not None:
+        return f"raises {card.raises}"
+    return card.solution or ""
+
+
+def _worker_failed(result: RunResult) -> bool:
+    """The worker itself died or hung under this run: no fault of the snippet's (whose
+    own limits and crashes come with an exit status or a signal), so no verdict."""
+    return bool(result.limits_hit) and result.exit_code is None and result.signal is None
 
 
 def _judgement(j) -> Judgement:
@@ -115,8 +126,8 @@ class RunnerChecker:
         from quizapp.runner import judge_prediction
 
         result = self._run(card.code or "", deck, card)
-        if result.missing:
-            return CheckResult(None, prediction, _stated(card), result.problem)
+        if result.missing or _worker_failed(result):
+            return CheckResult(None, prediction, stated_answer(card), result.problem)
         return CheckResult(
             _judgement(judge_prediction(result, prediction)), prediction, _shown(result), _note(result)
         )
@@ -125,9 +136,11 @@ class RunnerChecker:
         from quizapp.runner import judge_code
 
         mine = self._run(code, deck, card)
-        if mine.missing:
+        if mine.missing or _worker_failed(mine):
             return CheckResult(None, code, card.solution or "", mine.problem)
         solution = self._run(card.solution or "", deck, card)
+        if _worker_failed(solution):
+            return CheckResult(None, _shown(mine), card.solution or "", solution.problem)
         note = _note(mine) or _note(solution)
         return CheckResult(_judgement(judge_code(mine, solution)), _shown(mine), _shown(solution), note)
 

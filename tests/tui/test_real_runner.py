@@ -32,6 +32,13 @@ CARDS = """
   prompt: Take the diagonal of A as a column.
   setup: A = torch.tensor([[1, 2], [3, 4]])
   solution: torch.gather(A, 1, torch.tensor([[0], [1]]))
+- id: sleepy
+  kind: predict
+  code: |
+    import time
+    time.sleep(1)
+    2
+  answer: "2"
 - id: needs-module
   kind: predict
   requires: [no_such_module_xyz]
@@ -73,16 +80,27 @@ async def test_real_runner_session(build, tmp_path, db_path):
         assert "✓ correct" in text
         await pilot.press("enter")
         await pilot.pause()
+        # The worker dies while checking: no verdict, the plain message, self-grading.
+        await type_text(pilot, "2", "enter")
+        await pilot.pause(0.3)
+        os.kill(runner.worker_pid, signal.SIGKILL)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert "Not checked: crashed: the runner's worker process died" in text
+        await pilot.press("3")
+        await pilot.pause()
         # A card whose module is missing is not judged: the learner grades it.
         text = await check(pilot, "42")
         assert "Not checked: not run: needs no_such_module_xyz" in text
         assert pilot.app.screen.proposed == 3
         await pilot.press("3")
         await pilot.pause()
-    assert [(k, r, v) for k, r, _, v in reviews(db_path)][:5] == [
+    assert [(k, r, v) for k, r, _, v in reviews(db_path)][:6] == [
         ("live/column", 1, "wrong"),
         ("live/bad-index", 3, "correct"),
         ("live/spin", 1, "wrong"),
         ("live/diag", 3, "correct"),
+        ("live/sleepy", 3, None),
         ("live/needs-module", 3, None),
     ]

@@ -34,7 +34,7 @@ from quizapp.study.answers import (
     judge_type_in,
     proposed_rating,
 )
-from quizapp.study.checks import CheckResult, prediction_text
+from quizapp.study.checks import CheckResult, prediction_text, stated_answer
 from quizapp.study.session import StudyItem, StudySession
 from quizapp.tui.widgets.cards import CardView, ChoiceView, ClozeView, FlashView, view_for
 from quizapp.tui.widgets.grades import GradeBar
@@ -242,7 +242,7 @@ class StudyScreen(Screen):
         problem = self.app.worker_problem
         if not run or problem:
             card = item.card
-            expected = card.answer or (f"raises {card.raises}" if card.raises else card.solution or "")
+            expected = stated_answer(card)
             why = problem or "you chose not to run this deck's code"
             self.show_verdict(
                 None,
