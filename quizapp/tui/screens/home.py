@@ -23,9 +23,14 @@ KEYS_HELP = [
 ]
 
 
+class DeckTable(DataTable):
+    """The deck list; Enter (shown in the footer) studies the highlighted deck."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Study", id="home.study")]
+
+
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("enter", "study_selected", "Study", id="home.study", priority=False),
         Binding("a", "study_all", "All due", id="home.all"),
         Binding("c", "cram_selected", "Cram", id="home.cram"),
         Binding("question_mark,f1", "keys", "Keys", id="home.keys"),
@@ -35,7 +40,7 @@ class HomeScreen(Screen):
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
             yield Static(Content.styled("quizapp · PyTorch study decks", "bold"), id="home-title")
-            table: DataTable = DataTable(id="decks", cursor_type="row", zebra_stripes=False)
+            table = DeckTable(id="decks", cursor_type="row", zebra_stripes=False)
             yield table
             yield Static(id="total")
             yield Static(id="detail")
