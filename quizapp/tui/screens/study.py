@@ -166,15 +166,15 @@ class StudyScreen(Screen):
         if left_by_kind:
             count += ["  left: ", " · ".join(f"{k} {n}" for k, n in left_by_kind.items())]
         self.query_one("#session-count", Static).update(Content.assemble(*count))
-        meta: list = []
-        if card.tags:
-            meta.append((" ".join(f"#{t}" for t in card.tags), "$text-accent"))
+        parts: list[tuple[str, str]] = []
         if self.session.changed(item):
-            meta.append(("✎ edited since you last saw it", "$text-warning"))
+            parts.append(("✎ edited since you last saw it", "$text-warning"))
+        if card.tags:
+            parts.append((" ".join(f"#{t}" for t in card.tags), "$text-accent"))
         source = card.source or item.deck.source
         if source:
-            meta += ["  " if meta else "", (source, "$text-muted")]
-        self.query_one("#card-meta", Static).update(Content.assemble(*meta))
+            parts.append((source, "$text-muted"))
+        self.query_one("#card-meta", Static).update(Content("  ").join(Content.styled(*p) for p in parts))
 
     # -- answering -----------------------------------------------------------------
 
