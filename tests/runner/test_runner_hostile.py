@@ -242,6 +242,22 @@ def test_killing_a_process_outside_is_impossible(runner):
     assert result.exception.type in ("ProcessLookupError", "PermissionError")
 
 
+def test_other_processes_environment_and_memory_are_unreadable(runner):
+    needs(runner, "landlock_abi")
+    code = (
+        "denied = []\n"
+        f"for pid in (os.getppid() or 1, {os.getpid()}, {runner.worker_pid}):\n"
+        "    for what in ('environ', 'mem'):\n"
+        "        try:\n"
+        "            open(f'/proc/{pid}/{what}', 'rb').read(1)\n"
+        "        except PermissionError:\n"
+        "            denied.append(what)\n"
+        "len(denied)"
+    )
+    result, _ = timed(runner, "import os\n" + code)
+    assert result.shown == "6\n"
+
+
 def test_the_snippet_cannot_raise_its_own_limits(runner):
     code = (
         "import resource\n"
