@@ -127,8 +127,12 @@ def run_snippet(
     diff.
 
     \b
-    Exit status without --expect: 0 completed, 3 raised, 4 stopped by a limit or crashed.
-    With --expect: 0 correct, 1 close or wrong. 2: usage error or unreadable file.
+    Exit status:
+      0  it completed (with --expect: the prediction is correct)
+      1  with --expect: the prediction is close or wrong
+      2  usage error or unreadable file
+      3  the snippet raised an exception
+      4  a limit stopped it, or it crashed
     """
     from quizapp.runner import Limits, Runner, RunnerError, judge_code, judge_prediction
     from quizapp.runner import sandbox_info as probe_sandbox
