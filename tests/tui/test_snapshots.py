@@ -117,3 +117,8 @@ def test_no_color(snap_compare, build, tmp_path, monkeypatch):
     app = build(one_card_deck(tmp_path, "predict"))
     assert app.no_color
     assert snap_compare(app, terminal_size=(80, 24), run_before=_check_predict)
+
+
+def test_keys_on_the_study_screen(snap_compare, build, tmp_path):
+    app = build(one_card_deck(tmp_path, "flash"))
+    assert snap_compare(app, press=["enter", "escape", "question_mark"], terminal_size=(80, 24))

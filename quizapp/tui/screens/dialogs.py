@@ -86,7 +86,9 @@ class MessageScreen(ModalScreen[None]):
             yield Static(Content.styled(self._title, "bold"), classes="-title")
             with VerticalScroll():
                 yield Static(Content(self._text), classes="-text")
-            yield Static(Content.styled("Enter or Esc closes", "$text-muted"))
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog").border_subtitle = "Enter or Esc closes"
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -112,7 +114,11 @@ class KeysScreen(ModalScreen[None]):
             yield Static(Content.styled(self._title, "bold"), classes="-title")
             with VerticalScroll():
                 yield Static(text)
-            yield Static(Content.styled("Esc closes", "$text-muted"))
+
+    def on_mount(self) -> None:
+        # On the border, so it shows however long the list is.
+        self.query_one("#dialog").border_subtitle = "Esc closes · ↑↓ scroll"
+        self.query_one(VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
