@@ -61,7 +61,7 @@ class HomeScreen(Screen):
 
     def _fit_deck_width(self) -> int:
         """The deck column takes what the count columns leave, up to the longest title."""
-        names = [s.deck.title if s.deck else f"✗ {s.path.name}" for s in self.app.library.sources]
+        names = [s.deck.title if s.deck else _failed_label(s.path.name) for s in self.app.library.sources]
         longest = max(map(len, names), default=4)
         # 2x2 screen padding, 2 for the scrollbar, 7 per count column (5 + cell padding).
         room = self.size.width - 4 - 2 - 7 * len(self.NUMBER_COLUMNS) - 2
@@ -83,8 +83,7 @@ class HomeScreen(Screen):
             deck = row.deck
             if deck is None:
                 table.add_row(
-                    Content.styled(f"✗ {row.source.path.name}", "$text-error"),
-                    Content.styled("failed to load", "$text-error"), "", "", "",
+                    Content.styled(_failed_label(row.source.path.name), "$text-error"), "", "", "", "",
                     key=str(i),
                 )
                 continue
@@ -169,6 +168,10 @@ class HomeScreen(Screen):
         from quizapp.tui.screens.dialogs import KeysScreen
 
         self.app.push_screen(KeysScreen("Keys · home", KEYS_HELP))
+
+
+def _failed_label(name: str) -> str:
+    return f"✗ {name} · failed to load"
 
 
 def _count(value: int, style: str) -> Content:
