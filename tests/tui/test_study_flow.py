@@ -464,3 +464,19 @@ async def test_nothing_due_stays_home_with_a_notice(build, tmp_path):
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_command_palette_crams_a_deck(build, tmp_path, db_path):
+    app = build(write_deck(tmp_path, "flash", FLASH))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "cram flash")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudyScreen) and screen.cram
+        await pilot.press("space", "3")
+        await pilot.pause()
+    assert reviews(db_path) == []  # cram changes nothing
