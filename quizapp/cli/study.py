@@ -45,7 +45,10 @@ def study(decks: tuple[str, ...], new_limit: int | None, cram: bool, theme: str 
 
     start = [s.deck.slug for s in sources if s.deck is not None] if decks else None
     try:
-        app = make_app(store=store, sources=sources, start=start, new_limit=new_limit, cram=cram, theme=theme)
+        app = make_app(
+            store=store, sources=sources, start=start, new_limit=new_limit, cram=cram, theme=theme,
+            settings=locations.data_dir() / "study-app.json",
+        )
         app.run()
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None

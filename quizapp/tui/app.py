@@ -3,7 +3,9 @@ moves between screens; everything a screen decides comes from ``quizapp.study``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -19,6 +21,8 @@ from quizapp.tui.commands import StudyCommands
 from quizapp.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from textual.theme import Theme
+
     from quizapp.deck.discover import DeckSource
     from quizapp.srs import Store
     from quizapp.tui.screens.study import StudyScreen
@@ -44,6 +48,7 @@ class QuizApp(App[None]):
         cram: bool = False,
         clock: Clock = utcnow,
         theme: str | None = None,
+        settings: Path | None = None,
         poll_interval: float = 0.25,
     ) -> None:
         super().__init__()
@@ -54,6 +59,7 @@ class QuizApp(App[None]):
         self._start = list(start) if start else None
         self._cram = cram
         self._theme_name = THEMES.get(theme or "", theme)
+        self._settings = settings
         self._poll_interval = poll_interval
         self._trusted_now: set[str] = set()
         self._declined_now: set[str] = set()
@@ -63,8 +69,11 @@ class QuizApp(App[None]):
     # -- start and stop ------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self._theme_name:
-            self.theme = self._theme_name
+        theme = self._theme_name or self._saved_settings().get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        # A theme picked in the command palette is remembered for the next start.
+        self.theme_changed_signal.subscribe(self, self._save_theme)
         self.push_screen(HomeScreen())
         # The torch worker warms in the background; nothing waits for it until a
         # check is asked for.
@@ -79,6 +88,25 @@ class QuizApp(App[None]):
 
     def on_unmount(self) -> None:
         self.checker.close()
+
+    def _saved_settings(self) -> dict:
+        if self._settings is None:
+            return {}
+        try:
+            data = json.loads(self._settings.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # none saved yet, or unreadable: the defaults
+        return data if isinstance(data, dict) else {}
+
+    def _save_theme(self, theme: Theme) -> None:
+        if self._settings is None:
+            return
+        data = self._saved_settings() | {"theme": theme.name}
+        try:
+            self._settings.parent.mkdir(parents=True, exist_ok=True)
+            self._settings.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Could not remember the theme: {exc.strerror or exc}", severity="warning")
 
     def _show_worker(self) -> None:
         if self.worker_problem:
@@ -183,6 +211,7 @@ def make_app(
     cram: bool = False,
     clock: Clock = utcnow,
     theme: str | None = None,
+    settings: Path | None = None,
 ) -> QuizApp:
     """The one way to build the app, for the CLI and the tests alike."""
     from quizapp import locations
@@ -198,4 +227,5 @@ def make_app(
         cram=cram,
         clock=clock,
         theme=theme,
+        settings=settings,
     )

@@ -480,3 +480,20 @@ async def test_command_palette_crams_a_deck(build, tmp_path, db_path):
         await pilot.press("space", "3")
         await pilot.pause()
     assert reviews(db_path) == []  # cram changes nothing
+
+
+async def test_a_chosen_theme_is_remembered(build, tmp_path):
+    settings = tmp_path / "study-app.json"
+    app = build(settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.theme == "textual-dark"
+        app.theme = "textual-light"  # what the palette's "Change theme" does
+        await pilot.pause()
+    assert '"textual-light"' in settings.read_text()
+    again = build(settings=settings)
+    async with again.run_test(size=SIZE):
+        assert again.theme == "textual-light"
+    settings.write_text("{broken")
+    third = build(settings=settings)
+    async with third.run_test(size=SIZE):
+        assert third.theme == "textual-dark"
