@@ -632,7 +632,11 @@ def judge_prediction(actual: RunResult, prediction: str) -> Judgement:
         verdict, why = judge_exception(actual.exception, exc_prediction[0])
         return Judgement(verdict, " ".join(why.split()), expected, prediction.strip())
     if not actual.completed:
-        issue = _Issue(Verdict.WRONG, f"the snippet did not finish: {actual.problem}")
+        if actual.missing:
+            why = f"the snippet could not run: needs {', '.join(actual.missing)} (not installed)"
+        else:
+            why = f"the snippet did not finish: {actual.problem}"
+        issue = _Issue(Verdict.WRONG, why)
         return _judgement(issue, actual.shown, prediction, "you wrote")
     if exc_prediction is not None:
         name, explicit = exc_prediction

@@ -235,6 +235,13 @@ def test_a_stopped_run_is_wrong_whatever_the_prediction():
     assert "did not finish: stopped after 5 s (time limit)" in judgement.explanation
 
 
+def test_a_run_that_could_not_start_is_wrong_and_says_why():
+    skipped = RunResult(exit_code=None, missing=("torchvision",))
+    judgement = judge_prediction(skipped, "tensor([1])")
+    assert judgement.verdict is Verdict.WRONG
+    assert judgement.explanation == "the snippet could not run: needs torchvision (not installed)"
+
+
 def test_exception_prediction_parsing():
     assert parse_exception_prediction("IndexError") == ("IndexError", False)
     assert parse_exception_prediction("raises IndexError") == ("IndexError", True)
