@@ -18,7 +18,7 @@ KEYS_HELP = [
     ("a", "study everything due, all decks"),
     ("c", "cram the chosen deck (practice; the schedule is not changed)"),
     ("Ctrl+P", "command palette (themes, decks, keys)"),
-    ("?", "this list"),
+    ("? F1", "this list"),
     ("q", "quit"),
 ]
 

@@ -53,8 +53,9 @@ KEYS_HELP = [
     ("u", "undo the last grade"),
     ("s", "skip: bury this card until tomorrow"),
     ("o", "open the card in $EDITOR; it reloads when you return"),
-    ("Ctrl+P", "command palette"),
-    ("?", "this list"),
+    ("PgUp PgDn", "scroll a long card or result"),
+    ("Ctrl+P", "command palette (study or cram a deck, change the theme)"),
+    ("? F1", "this list"),
     ("q", "leave the session (progress is already saved)"),
 ]
 
