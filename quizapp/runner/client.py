@@ -266,11 +266,13 @@ class Runner:
         self.close()
 
     def __del__(self) -> None:
-        # A runner dropped without close(): do not leave a torch process behind.
+        # A runner dropped without close(): do not leave a torch process behind. At
+        # interpreter shutdown modules may already be half gone, hence the suppress.
         worker = getattr(self, "_worker", None)
-        if worker is not None and worker.process.poll() is None:
-            worker.process.kill()
-            shutil.rmtree(worker.scratch, ignore_errors=True)
+        with contextlib.suppress(OSError, AttributeError, TypeError):
+            if worker is not None and worker.process.poll() is None:
+                worker.process.kill()
+                shutil.rmtree(worker.scratch, ignore_errors=True)
 
     # --- running --------------------------------------------------------------------
 
