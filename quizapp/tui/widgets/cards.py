@@ -27,16 +27,34 @@ from quizapp.tui.widgets.code import CodeEditor, CodeView, PredictionBox
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
 
+CODE_STYLE = "bold $text-accent"
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each `code span`, backticks included."""
+    return [m.span() for m in _CODE_SPAN.finditer(text)]
+
+
+def inline_part(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Content:
+    """``text[start:end]`` with the code spans of the *whole* text styled and their
+    backticks dropped, so a span may cross the cut (a cloze blank inside `code`)."""
+    pieces: list[tuple[str, str] | str] = []
+    cursor = start
+    for a, b in spans:
+        lo, hi = max(a, start), min(b, end)
+        if lo >= hi:
+            continue
+        pieces.append(text[cursor:lo])
+        code = text[lo + (lo == a) : hi - (hi == b)]
+        pieces.append((code, CODE_STYLE))
+        cursor = hi
+    pieces.append(text[cursor:end])
+    return Content.assemble(*(p for p in pieces if p))
+
+
 def inline(text: str) -> Content:
     """Card text with `code spans` styled; never interpreted as markup."""
-    parts: list[Content | tuple[str, str] | str] = []
-    pos = 0
-    for match in _CODE_SPAN.finditer(text):
-        parts.append(text[pos : match.start()])
-        parts.append((match.group(1), "bold $text-accent"))
-        pos = match.end()
-    parts.append(text[pos:])
-    return Content.assemble(*parts)
+    return inline_part(text, 0, len(text), code_spans(text))
 
 
 class CardView(Vertical):
@@ -160,19 +178,21 @@ class ClozeView(CardView):
     def text(self, *, reveal: bool = False) -> Content:
         card = self.card
         assert card.text is not None
+        spans = code_spans(card.text)
         parts: list[Content | tuple[str, str] | str] = []
         pos = 0
         for i, blank in enumerate(card.blanks):
-            parts.append(inline(card.text[pos : blank.start]))
+            parts.append(inline_part(card.text, pos, blank.start, spans))
+            in_code = any(a < blank.start and blank.end < b for a, b in spans)
             if i not in self.asked:
-                parts.append((blank.answer, "italic"))
+                parts.append((blank.answer, CODE_STYLE + " italic" if in_code else "italic"))
             elif reveal:
                 parts.append((blank.answer, "bold underline $text-success"))
             else:
                 number = self.asked.index(i) + 1
                 parts.append((f"[ {number} ]" if len(self.asked) > 1 else "[ … ]", "bold $text-accent"))
             pos = blank.end
-        parts.append(inline(card.text[pos:]))
+        parts.append(inline_part(card.text, pos, len(card.text), spans))
         return Content.assemble(*parts)
 
     def compose(self) -> ComposeResult:
