@@ -83,7 +83,7 @@ def judge_text(given: str, accepted: tuple[str, ...]) -> Judgement:
         return Judgement(Verdict.WRONG, "no answer given", expected)
     wanted = {normalize(a) for a in accepted}
     if normalize(given) in wanted:
-        return Judgement(Verdict.CORRECT, "right", expected)
+        return Judgement(Verdict.CORRECT, "", expected)
     loose = _loosely(given)
     if loose in {_loosely(a) for a in accepted}:
         return Judgement(Verdict.CLOSE, f"nearly: the answer is written {expected!r}", expected)
@@ -102,7 +102,7 @@ def judge_choice(card: Card, picked: int) -> Judgement:
     """``picked`` is the 0-based index of the option the learner chose."""
     assert card.kind is Kind.CHOICE and card.answer is not None
     if card.options[picked] == card.answer:
-        return Judgement(Verdict.CORRECT, "right", card.answer)
+        return Judgement(Verdict.CORRECT, "", card.answer)
     return Judgement(Verdict.WRONG, f"the answer is {card.answer!r}", card.answer)
 
 
@@ -125,7 +125,7 @@ def judge_cloze(card: Card, blank: int | None, given: list[str]) -> tuple[Judgem
     nearly = sum(p.verdict is Verdict.CLOSE for p in parts)
     expected = " · ".join(card.blanks[i].answer for i in asked)
     if right == len(parts):
-        overall = Judgement(Verdict.CORRECT, "right", expected)
+        overall = Judgement(Verdict.CORRECT, "", expected)
     elif right + nearly == 0:
         overall = Judgement(Verdict.WRONG, f"expected {expected}", expected)
     elif len(parts) == 1:
