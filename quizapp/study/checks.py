@@ -42,6 +42,10 @@ class Checker(Protocol):
     def ready(self) -> bool:
         """True once a check would not wait for the worker to warm up."""
 
+    @property
+    def failure(self) -> str | None:
+        """Why the worker could not start, after a check found out; else None."""
+
     def check_predict(self, deck: Deck, card: Card, prediction: str) -> CheckResult: ...
 
     def check_code(self, deck: Deck, card: Card, code: str) -> CheckResult: ...
@@ -100,6 +104,7 @@ class RunnerChecker:
 
     def __init__(self, runner: Runner | None = None) -> None:
         self._runner = runner
+        self._failure: str | None = None
 
     def start(self) -> None:
         if self._runner is None:
@@ -112,11 +117,24 @@ class RunnerChecker:
     def ready(self) -> bool:
         return self._runner is not None and self._runner.ready
 
+    @property
+    def failure(self) -> str | None:
+        return None if self.ready else self._failure
+
     def _run(self, code: str, deck: Deck, card: Card) -> RunResult:
+        from quizapp.runner import RunnerError
+
         if self._runner is None:
             self.start()
         assert self._runner is not None
-        result = self._runner.run(code, setups=deck.setups_for(card), requires=deck.requirements_for(card))
+        try:
+            result = self._runner.run(
+                code, setups=deck.setups_for(card), requires=deck.requirements_for(card)
+            )
+        except RunnerError as exc:
+            self._failure = str(exc)
+            raise
+        self._failure = None
         if not self._runner.ready:
             # The worker died under this run; warm its successor now, not at the next check.
             self._runner.start()

@@ -112,6 +112,9 @@ class QuizApp(App[None]):
         if self.worker_problem:
             self.worker_status = self.worker_problem + "; live checks are off"
             return
+        if self.checker.failure:
+            self.worker_status = f"{self.checker.failure}; the next check tries again"
+            return
         self.worker_status = (
             "torch ready" if self.checker.ready else "torch warming up in the background…"
         )

@@ -27,6 +27,8 @@ class FakeChecker:
     def ready(self) -> bool:
         return self._ready
 
+    failure: str | None = None
+
     def start(self) -> None:
         self.started = True
 

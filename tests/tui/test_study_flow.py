@@ -497,3 +497,34 @@ async def test_a_chosen_theme_is_remembered(build, tmp_path):
     third = build(settings=settings)
     async with third.run_test(size=SIZE):
         assert third.theme == "textual-dark"
+
+
+async def test_a_worker_that_cannot_start_is_explained(build, tmp_path, db_path):
+    from quizapp.runner import RunnerError
+    from quizapp.study.checks import RunnerChecker
+
+    class BrokenRunner:
+        ready = False
+
+        def start(self):
+            return self
+
+        def run(self, *args, **kwargs):
+            raise RunnerError("the torch worker could not start: No module named 'torch'")
+
+        def close(self):
+            pass
+
+    app = build(write_deck(tmp_path, "predict", PREDICT), checker=RunnerChecker(BrokenRunner()))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        await type_text(pilot, "tensor([1., 3.])", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.4)
+        text = screen_text(app)
+        assert "Could not check: the torch worker could not start: No module named 'torch'" in text
+        assert "the next check tries again" in text  # the status line
+        assert screen.phase == "answered"
+        await pilot.press("3")
+        await pilot.pause()
+    assert [(k, r, v) for k, r, _, v in reviews(db_path)] == [("predict/column", 3, None)]
