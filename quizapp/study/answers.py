@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 
 from quizapp.deck.models import Card, Kind
+from quizapp.srs.models import Rating  # the store's grades: Again 1 .. Easy 4
 
 
 class Verdict(StrEnum):
@@ -23,19 +24,6 @@ class Verdict(StrEnum):
     def symbol(self) -> str:
         # Symbols as well as colours: NO_COLOR terminals must still tell them apart.
         return {"correct": "✓", "close": "≈", "wrong": "✗"}[self.value]
-
-
-class Rating(IntEnum):
-    """The four grades, numbered as FSRS and Anki number them."""
-
-    AGAIN = 1
-    HARD = 2
-    GOOD = 3
-    EASY = 4
-
-    @property
-    def label(self) -> str:
-        return self.name.capitalize()
 
 
 def proposed_rating(verdict: Verdict | str | None) -> Rating:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol
 
 from quizapp.deck.models import Card, Deck, Kind
+from quizapp.srs import format_interval
 from quizapp.study.answers import Rating, Verdict
 
 Clock = Callable[[], datetime]
@@ -122,25 +123,6 @@ class Summary:
         for counts in self.by_kind.values():
             total.update(counts)
         return {v: total[v] for v in Verdict}
-
-
-def format_interval(delta: timedelta) -> str:
-    """Anki-style short interval: 1m, 10m, 3h, 1d, 12d, 2.1mo, 1.3y."""
-    seconds = max(delta.total_seconds(), 0)
-    minutes = seconds / 60
-    if minutes < 1:
-        return "<1m"
-    if minutes < 60:
-        return f"{round(minutes)}m"
-    hours = minutes / 60
-    if hours < 24:
-        return f"{round(hours)}h"
-    days = hours / 24
-    if days < 30:
-        return f"{round(days)}d"
-    if days < 365:
-        return f"{days / 30:.1f}mo".replace(".0mo", "mo")
-    return f"{days / 365:.1f}y".replace(".0y", "y")
 
 
 @dataclass

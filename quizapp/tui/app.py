@@ -129,7 +129,7 @@ class QuizApp(App[None]):
             when = session.next_due()
             hint = "" if cram else " Press c on a deck to cram it."
             if when is not None and not cram:
-                from quizapp.study.session import format_interval
+                from quizapp.srs import format_interval
 
                 hint = f" Next due in {format_interval(when - self.clock())}." + hint
             self.notify(f"Nothing due in {title}.{hint}", title="All done")

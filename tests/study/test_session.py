@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from quizapp.deck.models import Card, Deck, Kind
 from quizapp.study.answers import Rating, Verdict
-from quizapp.study.session import GradeNote, StudyItem, StudySession, format_interval
+from quizapp.study.session import GradeNote, StudyItem, StudySession
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -107,13 +107,6 @@ def test_summary_counts_by_kind_and_verdict():
 def test_intervals_are_formatted_like_anki():
     session, _, _ = make()
     assert session.intervals() == {Rating.AGAIN: "1m", Rating.HARD: "6m", Rating.GOOD: "1d", Rating.EASY: "4d"}
-
-
-def test_format_interval():
-    assert format_interval(timedelta(seconds=20)) == "<1m"
-    assert format_interval(timedelta(hours=3)) == "3h"
-    assert format_interval(timedelta(days=60)) == "2mo"
-    assert format_interval(timedelta(days=500)) == "1.4y"
 
 
 def test_replace_deck_keeps_items_and_drops_removed_cards():

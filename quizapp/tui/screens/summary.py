@@ -12,7 +12,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from quizapp.study.answers import Verdict
-from quizapp.study.session import Summary, format_interval
+from quizapp.srs import format_interval
+from quizapp.study.session import Summary
 from quizapp.tui.widgets.status import StatusLine
 
 
