@@ -96,6 +96,7 @@ class StudyScreen(Screen):
         self.proposed = Rating.GOOD
         self.verdict: Verdict | None = None
         self.answer_text: str | None = None
+        self._settling = False
 
     # -- layout --------------------------------------------------------------------
 
@@ -142,9 +143,13 @@ class StudyScreen(Screen):
         body.mount(self.card_view)
         body.scroll_home(animate=False)
         self.session.mark_shown()
+        # Until the new card has the focus (one refresh), letter keys typed fast after
+        # a grade must not reach the screen's bindings (an "s" would skip the card).
+        self._settling = True
         self.call_after_refresh(self._focus_answer)
 
     def _focus_answer(self) -> None:
+        self._settling = False
         if self.card_view is None:
             return
         self.card_view.focus_answer()
@@ -180,6 +185,8 @@ class StudyScreen(Screen):
     # -- answering -----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._settling and action in ("skip", "undo", "edit", "leave", "grade", "confirm", "reveal"):
+            return False
         item = self.item
         kind = item.kind if item else None
         if action == "reveal":
